@@ -1,0 +1,3 @@
+"""jikg: the Japan–India Digital Cooperation Knowledge Graph."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,57 @@
+"""Readable reports: the build summary, SHACL results and QC failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pyoxigraph import RdfFormat, parse
+
+from .export import sorted_triples, write_turtle
+
+if TYPE_CHECKING:
+    from .build import BuildResult
+    from .validate import QCFailure, ShaclOutcome
+
+
+def summary_text(result: BuildResult) -> str:
+    """Counts per named graph and per class, and the validation outcome."""
+    lines = [f"triples: {result.triples}", "", "named graphs:"]
+    lines += [f"  {graph:32} {n:6}" for graph, n in result.graphs.items()]
+    lines += ["", "instances per class:"]
+    lines += [f"  {cls:40} {n:6}" for cls, n in result.classes.items()]
+    shacl = result.shacl
+    warnings = len(shacl.results) - len(shacl.violations)
+    lines += [
+        "",
+        f"SHACL: {len(shacl.violations)} violations, {warnings} warnings",
+        f"QC: {len(result.qc)} failing checks",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def shacl_text(outcome: ShaclOutcome) -> str:
+    """One line per SHACL result, violations first."""
+    if not outcome.results:
+        return "SHACL: the data conforms to every shape.\n"
+    lines = [f"SHACL: {len(outcome.results)} results"]
+    lines += [r.line() for r in sorted(outcome.results, key=lambda r: (r.severity != "Violation", r))]
+    return "\n".join(lines) + "\n"
+
+
+def qc_text(failures: list[QCFailure]) -> str:
+    """Each failing QC check with its intent and rows."""
+    if not failures:
+        return "QC: every check passed.\n"
+    lines = []
+    for failure in failures:
+        lines.append(f"QC {failure.check}: {failure.intent} ({len(failure.rows)} rows)")
+        lines += ["  " + " | ".join(row) for row in failure.rows]
+    return "\n".join(lines) + "\n"
+
+
+def write_shacl_turtle(path: Path, report) -> None:
+    """The SHACL report graph as deterministic Turtle (canonical blank nodes)."""
+    data = report.serialize(format="nt")
+    triples = sorted_triples(q for q in parse(data, format=RdfFormat.N_TRIPLES))
+    write_turtle(path, triples)

@@ -1,0 +1,147 @@
+"""Validate the dataset: SHACL shapes (pyshacl) and QC checks (SPARQL files).
+
+SHACL runs with pyshacl over rdflib's in-memory store: over an Oxigraph-backed
+graph pyshacl gave wrong results here (see ../shared/design/measured.md). The
+QC checks are ``queries/qc/<name>-violation.rq``: every row a check returns is a
+failure (ODK/ROBOT report style). See https://www.w3.org/TR/shacl/#results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, RdfFormat, Store, serialize
+
+from .dataset import parse_turtle, read_text, union_query
+from .iris import PREFIXES, compact
+
+SH = PREFIXES["sh"]
+PROV_DERIVED = PREFIXES["prov"] + "wasDerivedFrom"
+
+
+@dataclass(frozen=True, order=True)
+class ShapeResult:
+    """One SHACL validation result, in words a curator can act on."""
+
+    severity: str
+    focus: str
+    shape: str
+    component: str
+    path: str
+    value: str
+    message: str
+    clauses: str
+
+    def line(self) -> str:
+        where = f" (from {self.clauses})" if self.clauses else ""
+        path = f" {self.path}" if self.path else ""
+        value = f" value {self.value}" if self.value else ""
+        return (
+            f"{self.severity}: {self.focus}{where}: shape {self.shape} "
+            f"[{self.component}]{path}{value}: {self.message}"
+        )
+
+
+@dataclass
+class ShaclOutcome:
+    """The SHACL report graph (as rdflib) and its results."""
+
+    report: object
+    results: list[ShapeResult] = field(default_factory=list)
+
+    @property
+    def violations(self) -> list[ShapeResult]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+
+@dataclass(frozen=True)
+class QCFailure:
+    """The rows one QC check returned."""
+
+    check: str
+    intent: str
+    rows: tuple[tuple[str, ...], ...]
+
+
+def to_rdflib(triples) -> object:
+    """An rdflib in-memory Graph holding ``triples`` (pyoxigraph terms)."""
+    import rdflib
+
+    data = serialize(triples, format=RdfFormat.N_TRIPLES)
+    return rdflib.Graph().parse(data=data, format="nt")
+
+
+def load_shapes(paths: list[Path]) -> object:
+    """All shapes files as one rdflib graph (syntax errors name file:line)."""
+    return to_rdflib(q.triple for path in paths for q in parse_turtle(path, "urn:x-shapes:"))
+
+
+def validate_shacl(store: Store, shapes_paths: list[Path]) -> ShaclOutcome:
+    """Validate the union of all named graphs against the shapes."""
+    from pyshacl import validate
+
+    data = to_rdflib(q.triple for q in store)
+    shapes = load_shapes(shapes_paths)
+    _, report, _ = validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
+    return ShaclOutcome(report, sorted(read_results(report, data)))
+
+
+def read_results(report, data) -> list[ShapeResult]:
+    """Turn pyshacl's report graph into ``ShapeResult`` records."""
+    from rdflib import URIRef
+
+    def one(node, prop: str) -> str:
+        value = report.value(node, URIRef(SH + prop))
+        return show(value) if value is not None else ""
+
+    results = []
+    for node in report.subjects(URIRef(PREFIXES["rdf"] + "type"), URIRef(SH + "ValidationResult")):
+        focus = report.value(node, URIRef(SH + "focusNode"))
+        clauses = sorted(compact(str(c)) for c in data.objects(focus, URIRef(PROV_DERIVED)))
+        results.append(
+            ShapeResult(
+                severity=one(node, "resultSeverity").removeprefix("sh:"),
+                focus=show(focus),
+                shape=one(node, "sourceShape"),
+                component=one(node, "sourceConstraintComponent").removeprefix("sh:"),
+                path=one(node, "resultPath"),
+                value=one(node, "value"),
+                message=str(report.value(node, URIRef(SH + "resultMessage")) or ""),
+                clauses=", ".join(clauses),
+            )
+        )
+    return results
+
+
+def show(term) -> str:
+    """A short, readable form of an rdflib or pyoxigraph term."""
+    from rdflib import BNode, URIRef
+
+    if isinstance(term, (URIRef, NamedNode)):
+        return compact(str(term) if isinstance(term, URIRef) else term.value)
+    if isinstance(term, BNode):
+        return "[a blank node]"
+    if isinstance(term, Literal):
+        return repr(term.value)
+    return repr(str(term))
+
+
+def intent(path: Path) -> str:
+    """The check's first comment line: what it looks for."""
+    first = read_text(path).splitlines()[0] if path.stat().st_size else ""
+    return first.lstrip("# ").strip()
+
+
+def run_qc(store: Store, checks: list[Path]) -> list[QCFailure]:
+    """Run every QC check; return the ones that returned rows."""
+    failures = []
+    for path in checks:
+        solutions = union_query(store, read_text(path))
+        names = [v.value for v in solutions.variables]
+        rows = tuple(
+            tuple(show(row[name]) if row[name] is not None else "" for name in names) for row in solutions
+        )
+        if rows:
+            failures.append(QCFailure(path.stem, intent(path), rows))
+    return failures
