@@ -1,0 +1,120 @@
+"""The build: outputs, determinism, and failing safely on bad data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jikg import build as build_module
+from jikg.build import build
+from jikg.cli import main
+from jikg.dataset import Layout
+
+INPUTS = ("ontology", "graphs", "shapes", "queries", "sources")
+OUTPUTS = {
+    "graph.ttl",
+    "graph.nt",
+    "dataset.nq",
+    "dataset.trig",
+    "validation-report.ttl",
+    "validation-report.txt",
+    "summary.txt",
+    "summary.json",
+}
+
+
+def copy_project(layout: Layout, target: Path) -> Layout:
+    """A private copy of the project's inputs that a test may break."""
+    for name in INPUTS:
+        shutil.copytree(layout.root / name, target / name)
+    return Layout(target)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def built(layout: Layout, tmp_path_factory: pytest.TempPathFactory):
+    return build(layout, tmp_path_factory.mktemp("build") / "build")
+
+
+def test_build_validates_and_writes_every_output(built) -> None:
+    assert built.ok, built.report()
+    assert set(built.written) == OUTPUTS
+    assert {p.name for p in built.out_dir.iterdir()} >= OUTPUTS
+    assert "SHACL: 0 violations" in (built.out_dir / "summary.txt").read_text(encoding="utf-8")
+
+
+def test_two_builds_are_byte_identical(layout: Layout, tmp_path: Path) -> None:
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"build-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-m", "jikg.cli", "--root", str(layout.root), "build", "--out", str(out)]
+        subprocess.run(command, check=True, env=env, capture_output=True)
+        outs.append(snapshot(out))
+    assert outs[0] == outs[1]
+
+
+def test_invalid_data_fails_and_leaves_build_untouched(layout: Layout, tmp_path: Path, capsys) -> None:
+    broken = copy_project(layout, tmp_path)
+    activities = broken.root / "graphs" / "activities.ttl"
+    text = activities.read_text(encoding="utf-8")
+    activities.write_text(text.replace("jikg:area jarea:semiconductor-ecosystem", "", 1), encoding="utf-8")
+    out = tmp_path / "build"
+    out.mkdir()
+    (out / "previous.txt").write_text("the last good build", encoding="utf-8")
+    code = main(["--root", str(broken.root), "build"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "jact:art2-sec1-item" in err and "jikg:area" in err and "clause:art2-sec1-item" in err
+    assert snapshot(out) == {"previous.txt": b"the last good build"}
+
+
+def test_turtle_syntax_error_names_file_and_line(layout: Layout, tmp_path: Path, capsys) -> None:
+    broken = copy_project(layout, tmp_path)
+    forums = broken.root / "graphs" / "forums.ttl"
+    forums.write_text(forums.read_text(encoding="utf-8") + "\njforum:x rdfs:label unknown:y .\n", "utf-8")
+    code = main(["--root", str(broken.root), "build"])
+    err = capsys.readouterr().err
+    assert code == 3
+    line = len(forums.read_text(encoding="utf-8").splitlines())
+    assert f"forums.ttl:{line}:" in err and "unknown" in err
+    assert "Traceback" not in err
+    assert not (broken.root / "build").exists()
+
+
+def test_non_utf8_file_is_named(layout: Layout, tmp_path: Path, capsys) -> None:
+    broken = copy_project(layout, tmp_path)
+    (broken.root / "graphs" / "latin1.ttl").write_bytes(b'@prefix : <urn:x:> .\n:a :b "caf\xe9" .\n')
+    assert main(["--root", str(broken.root), "build"]) == 3
+    assert "latin1.ttl:2: not UTF-8" in capsys.readouterr().err
+
+
+def test_crash_while_writing_keeps_previous_build(layout: Layout, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "build"
+    out.mkdir()
+    (out / "previous.txt").write_text("kept", encoding="utf-8")
+
+    def crash(folder: Path, *args) -> None:
+        (folder / "graph.ttl").write_text("half", encoding="utf-8")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, "write_all", crash)
+    with pytest.raises(KeyboardInterrupt):
+        build(layout, out)
+    assert snapshot(out) == {"previous.txt": b"kept"}
+    assert [p.name for p in tmp_path.iterdir()] == ["build"]
+
+
+def test_build_graph_script_runs(layout: Layout, tmp_path: Path) -> None:
+    command = [sys.executable, str(layout.root / "build_graph.py"), "--out", str(tmp_path / "b")]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=layout.root)
+    assert done.returncode == 0, done.stderr
+    assert "instances per class" in done.stdout

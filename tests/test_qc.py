@@ -1,0 +1,42 @@
+"""Every QC check fails on its fixture, passes on the clean fixture and on the real graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jikg.dataset import Layout
+from jikg.validate import intent, run_qc
+
+from .conftest import DATA, fixture_store
+
+CHECKS = sorted(Layout().queries("qc"))
+
+
+def test_there_are_checks() -> None:
+    assert len(CHECKS) >= 7
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda p: p.stem)
+def test_check_is_documented_and_ordered(check: Path) -> None:
+    text = check.read_text(encoding="utf-8")
+    assert text.startswith("#") and intent(check)
+    assert "ORDER BY" in text
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda p: p.stem)
+def test_check_fails_on_its_fixture(layout: Layout, check: Path) -> None:
+    fixture = DATA / "qc" / f"{check.stem}.ttl"
+    assert fixture.exists(), f"add a failing fixture {fixture}"
+    failures = run_qc(fixture_store(layout, fixture), [check])
+    assert failures and failures[0].rows
+
+
+def test_clean_fixture_passes_every_check(layout: Layout) -> None:
+    assert run_qc(fixture_store(layout, DATA / "qc" / "clean.ttl"), CHECKS) == []
+
+
+def test_real_graph_passes_every_check(store) -> None:
+    failures = run_qc(store, CHECKS)
+    assert failures == [], "\n".join(f"{f.check}: {f.rows[:5]}" for f in failures)
