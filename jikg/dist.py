@@ -1,0 +1,191 @@
+"""The release files, written by every build into ``build/dist/``.
+
+In the order they are written, each layer describing the ones before it:
+
+1. the graph: ``graph.ttl``, ``graph.nt``, ``graph.jsonld``, ``graph.rdf`` (merged),
+   ``dataset.trig``, ``dataset.nq`` (named graphs kept), ``context.jsonld``;
+2. the ontology alone: ``ontology.ttl``, ``ontology.rdf``, ``ontology.jsonld``,
+   ``ontology.html`` (pyLODE);
+3. ``void.ttl``: VoID statistics of the graph;
+4. ``catalog.ttl``: DCAT 3, one distribution per file above with its size and SHA-256;
+5. ``index.html``: the release's page, every file with its size and SHA-256;
+6. ``SHA256SUMS``: every file (``sha256sum -c SHA256SUMS`` checks a download).
+
+Sorted triples and canonical blank nodes (:mod:`jikg.export`) and data-only
+metadata (:mod:`jikg.metadata`) make two builds of the same inputs byte-identical.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyoxigraph import NamedNode, Quad, Store, Triple
+
+from .dataset import Layout, read_text
+from .docs import IndexPage, index_html, ontology_html
+from .export import sorted_triples, write_nquads, write_ntriples, write_rdfxml, write_trig, write_turtle
+from .iris import PREFIXES, compact, graph_iri
+from .jsonld import write_context, write_jsonld
+from .metadata import (
+    FileFacts,
+    Release,
+    add_file_facts,
+    catalog_triples,
+    check_distributions,
+    description_store,
+    query_path,
+    release_of,
+    void_triples,
+)
+from .pages import human_size
+
+CHECKSUMS = "SHA256SUMS"
+UNDESCRIBED = {"catalog.ttl", "index.html", CHECKSUMS}  # they describe the others
+
+
+def write_dist(folder: Path, store: Store, layout: Layout, triples: list[Triple], quads: list[Quad]) -> None:
+    """Write the release files of ``store`` (``triples`` merged, ``quads`` by graph, both sorted)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_graph_files(folder, triples, quads)
+    write_ontology_files(folder, ontology_triples(store))
+    described = description_store(store, layout)
+    release = release_of(described, layout)
+    void = void_triples(described, layout)
+    write_turtle(folder / "void.ttl", sorted_triples(as_quads(void)))
+    facts = [FileFacts.of(p) for p in sorted(folder.iterdir())]
+    check_distributions(described, facts)
+    add_file_facts(described, facts)
+    catalog = catalog_triples(described, layout)
+    write_turtle(folder / "catalog.ttl", sorted_triples(as_quads(catalog)))
+    page = index_page(layout, release, catalog + void, store)
+    page.downloads.append(
+        download_row(folder / "catalog.ttl", "This release described in DCAT 3", "text/turtle")
+    )
+    (folder / "index.html").write_text(index_html(page), encoding="utf-8")
+    write_checksums(folder)
+
+
+def write_graph_files(folder: Path, triples: list[Triple], quads: list[Quad]) -> None:
+    """The graph merged (Turtle, N-Triples, JSON-LD, RDF/XML), by named graph (TriG, N-Quads)."""
+    write_turtle(folder / "graph.ttl", triples)
+    write_ntriples(folder / "graph.nt", triples)
+    write_jsonld(folder / "graph.jsonld", triples)
+    write_rdfxml(folder / "graph.rdf", triples)
+    write_trig(folder / "dataset.trig", quads)
+    write_nquads(folder / "dataset.nq", quads)
+    write_context(folder / "context.jsonld")
+
+
+def ontology_triples(store: Store) -> list[Triple]:
+    """The ontology's named graph alone, sorted, blank nodes canonical."""
+    graph = NamedNode(graph_iri("ontology"))
+    return sorted_triples(store.quads_for_pattern(None, None, None, graph))
+
+
+def write_ontology_files(folder: Path, ontology: list[Triple]) -> None:
+    """The ontology alone: Turtle, RDF/XML, JSON-LD and its pyLODE documentation."""
+    write_turtle(folder / "ontology.ttl", ontology)
+    write_rdfxml(folder / "ontology.rdf", ontology)
+    write_jsonld(folder / "ontology.jsonld", ontology)
+    (folder / "ontology.html").write_text(ontology_html(ontology), encoding="utf-8")
+
+
+def as_quads(triples: list[Triple]) -> list[Quad]:
+    """Default-graph quads, for the sorting and canonicalising helpers."""
+    return [Quad(t.subject, t.predicate, t.object) for t in triples]
+
+
+def write_checksums(folder: Path) -> None:
+    """``SHA256SUMS`` in the format of ``sha256sum``, one line per file, sorted by name."""
+    lines = [f"{FileFacts.of(p).sha256}  {p.name}\n" for p in sorted(folder.iterdir()) if p.name != CHECKSUMS]
+    (folder / CHECKSUMS).write_text("".join(lines), encoding="utf-8")
+
+
+def index_page(layout: Layout, release: Release, description: list[Triple], store: Store) -> IndexPage:
+    """Gather what the index page shows from the release's own description."""
+    about = Store()
+    about.extend(as_quads(description))
+    dataset, versioned = NamedNode(release["dataset"]), NamedNode(release["versioned"])
+    ontology = PREFIXES["jikg"].rstrip("#")
+    return IndexPage(
+        title=text(about, dataset, "dcterms:title", "en"),
+        title_ja=text(about, dataset, "dcterms:title", "ja"),
+        description=text(about, dataset, "dcterms:description", "en"),
+        description_ja=text(about, dataset, "dcterms:description", "ja"),
+        version=release["version"],
+        date=release["date"],
+        prior=release["prior"],
+        licence=text(about, dataset, "dcterms:license"),
+        publisher=text(about, one(about, dataset, "dcterms:publisher"), "foaf:name", "en"),
+        dataset=release["dataset"],
+        versioned=release["versioned"],
+        ontology=ontology,
+        ontology_version=f"{ontology}/{release['version']}",
+        uri_space=text(about, dataset, "void:uriSpace"),
+        endpoint=text(about, dataset, "void:sparqlEndpoint"),
+        examples=sorted(
+            t.object.value for t in about.quads_for_pattern(dataset, term("void:exampleResource"), None)
+        ),
+        triples=int(text(about, versioned, "void:triples")),
+        entities=int(text(about, versioned, "void:entities")),
+        graphs=counts(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"),
+        classes=counts(
+            store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c"
+        ),
+        example_query=read_text(query_path(layout, "example")),
+        downloads=downloads(about, layout),
+    )
+
+
+def term(prefixed: str) -> NamedNode:
+    prefix, local = prefixed.split(":", 1)
+    return NamedNode(PREFIXES[prefix] + local)
+
+
+def one(store: Store, subject, prefixed: str):
+    """The object of ``subject prefixed ?o`` (the first, in store order), or None."""
+    return next((q.object for q in store.quads_for_pattern(subject, term(prefixed), None)), None)
+
+
+def text(store: Store, subject, prefixed: str, language: str | None = None) -> str:
+    """The value of ``subject prefixed ?o`` (in ``language`` if given), or ``""``."""
+    for quad in store.quads_for_pattern(subject, term(prefixed), None) if subject is not None else ():
+        if language is None or getattr(quad.object, "language", None) == language:
+            return quad.object.value
+    return ""
+
+
+def counts(store: Store, query: str) -> list[tuple[str, int]]:
+    """A two-column count query as sorted ``(compact IRI, count)`` pairs."""
+    rows = store.query(query, prefixes=PREFIXES)
+    return sorted((compact(row[0].value), int(row[1].value)) for row in rows)
+
+
+def download_row(path: Path, title: str, media: str) -> dict:
+    """A row of the downloads table for a file no distribution describes."""
+    facts = FileFacts.of(path)
+    size = f"{human_size(facts.size)} ({facts.size:,})"
+    return {
+        "name": facts.name,
+        "title": title,
+        "media": media,
+        "size": facts.size,
+        "human": size,
+        "sha256": facts.sha256,
+    }
+
+
+def downloads(about: Store, layout: Layout) -> list[dict]:
+    """The described files (``downloads.rq``), with sizes for people."""
+    rows = about.query(read_text(query_path(layout, "downloads")), prefixes=PREFIXES)
+    return [
+        {
+            "name": row["name"].value,
+            "title": row["title"].value,
+            "media": row["media"].value.removeprefix("https://www.iana.org/assignments/media-types/"),
+            "size": int(row["size"].value),
+            "human": f"{human_size(int(row['size'].value))} ({int(row['size'].value):,})",
+            "sha256": row["sha256"].value,
+        }
+        for row in rows
+    ]

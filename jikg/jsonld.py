@@ -1,0 +1,62 @@
+"""Compacted JSON-LD with the project's context, byte-stable for a given graph.
+
+The triples are turned into expanded JSON-LD by pyld's RDF-to-JSON-LD algorithm
+(https://www.w3.org/TR/json-ld11-api/#serialize-rdf-as-json-ld-algorithm: ``@type``
+for ``rdf:type``, ``@list`` for well-formed RDF lists), then compacted
+(https://www.w3.org/TR/json-ld11-api/#compaction-algorithm) against
+:func:`context`, the project's prefixes. The context is embedded in every
+document *and* published on its own as ``context.jsonld``: an embedded context
+keeps each file readable offline by any JSON-LD processor (a remote context is a
+network fetch at parse time), the published copy lets others reuse it.
+
+Input triples are sorted and their blank nodes canonical (see
+:mod:`jikg.export`); keys are written sorted, so the bytes depend on the graph only.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pyoxigraph import RdfFormat, Triple, serialize
+
+from .iris import PREFIXES
+
+
+def context() -> dict[str, dict[str, str]]:
+    """The JSON-LD context: one prefix definition per project prefix."""
+    return {"@context": dict(sorted(PREFIXES.items()))}
+
+
+def no_remote_documents(url: str, options: dict | None = None) -> dict:
+    """pyld document loader that refuses every fetch: builds never touch the network."""
+    raise RuntimeError(f"JSON-LD processing tried to load {url}: contexts are embedded, nothing is fetched")
+
+
+def compacted(triples: list[Triple]) -> dict:
+    """``triples`` as a compacted JSON-LD document with the embedded context."""
+    from pyld import jsonld
+
+    nquads = serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8")
+    options = {"documentLoader": no_remote_documents}
+    expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads", **options})
+    document = jsonld.compact(expanded, context(), options)
+    if "@graph" not in document:  # a single node is compacted without @graph
+        body = {k: v for k, v in document.items() if k != "@context"}
+        document = {"@context": document["@context"], "@graph": [body] if body else []}
+    return document
+
+
+def dumps(document: dict) -> str:
+    """Stable text: sorted keys, two-space indent, UTF-8 characters kept."""
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write_jsonld(path: Path, triples: list[Triple]) -> None:
+    """Write ``triples`` as compacted JSON-LD."""
+    path.write_text(dumps(compacted(triples)), encoding="utf-8")
+
+
+def write_context(path: Path) -> None:
+    """Write the published context file."""
+    path.write_text(dumps(context()), encoding="utf-8")
