@@ -1,0 +1,205 @@
+"""Network analytics with networkx: centralities, communities, shortest paths, exports.
+
+Every measure is taken on the *simple undirected* graph of the projection (one
+link per pair of nodes, whatever its relations and direction): "who is close to
+whom" does not depend on which way the RDF property points.
+
+Results must be identical from run to run (the build is byte-identical), but
+networkx iterates over sets in places, and the order of a set of strings changes
+with ``PYTHONHASHSEED``. So the measures run on a copy whose nodes are the
+integers 0…n-1 in sorted order (a set of small ints always iterates the same
+way), with fixed seeds, and are rounded before they are written.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+
+from .project import ALT_SEPARATOR
+
+SEED = 20250825
+DIGITS = 6
+#: Above this many nodes betweenness is estimated from a seeded sample of sources.
+EXACT_BETWEENNESS_LIMIT = 1500
+BETWEENNESS_SAMPLE = 300
+MEASURES = ("degree", "betweenness", "eigenvector")
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The measures of one node."""
+
+    degree: float
+    betweenness: float
+    eigenvector: float
+    community: int
+    links: int
+
+    def get(self, measure: str) -> float:
+        """The value of one of ``MEASURES``."""
+        return getattr(self, measure)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One link of a path: ``source —relation→ target`` as stored, walked either way."""
+
+    node: str
+    relation: str
+    forward: bool
+
+
+def simple(graph: nx.MultiDiGraph) -> nx.Graph:
+    """The simple undirected graph: one link per linked pair, nodes in sorted order."""
+    result = nx.Graph()
+    result.add_nodes_from(sorted(graph.nodes))
+    result.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in graph.edges() if u != v))
+    return result
+
+
+def integer_copy(graph: nx.Graph) -> tuple[nx.Graph, list[str]]:
+    """``graph`` with nodes renamed 0…n-1 in sorted order, and the names back."""
+    names = sorted(graph.nodes)
+    index = {name: i for i, name in enumerate(names)}
+    copy = nx.Graph()
+    copy.add_nodes_from(range(len(names)))
+    copy.add_edges_from(sorted((index[u], index[v]) for u, v in graph.edges()))
+    return copy, names
+
+
+def measure(graph: nx.MultiDiGraph) -> dict[str, Metrics]:
+    """Degree, betweenness and eigenvector centrality and the community of every node."""
+    numbered, names = integer_copy(simple(graph))
+    if not names:
+        return {}
+    degree = nx.degree_centrality(numbered) if len(names) > 1 else {0: 0.0}
+    betweenness = nx.betweenness_centrality(numbered, k=sample_size(len(names)), seed=SEED)
+    eigenvector = eigenvector_centrality(numbered)
+    community = communities(numbered)
+    return {
+        name: Metrics(
+            degree=round(degree[i], DIGITS),
+            betweenness=round(betweenness[i], DIGITS),
+            eigenvector=round(eigenvector[i], DIGITS),
+            community=community[i],
+            links=numbered.degree(i),
+        )
+        for i, name in enumerate(names)
+    }
+
+
+def sample_size(nodes: int) -> int | None:
+    """Exact betweenness (``None``) up to the limit, a seeded sample above it."""
+    return None if nodes <= EXACT_BETWEENNESS_LIMIT else BETWEENNESS_SAMPLE
+
+
+def eigenvector_centrality(graph: nx.Graph) -> dict[int, float]:
+    """Eigenvector centrality (power iteration); zero for every node if it does not converge."""
+    if graph.number_of_edges() == 0:
+        return dict.fromkeys(graph.nodes, 0.0)
+    try:
+        return nx.eigenvector_centrality(graph, max_iter=1000, tol=1e-9)
+    except nx.PowerIterationFailedConvergence:
+        return dict.fromkeys(graph.nodes, 0.0)
+
+
+def communities(graph: nx.Graph) -> dict[int, int]:
+    """Louvain communities (seeded), numbered 0… from the largest (ties: smallest node)."""
+    found = nx.community.louvain_communities(graph, seed=SEED)
+    ordered = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
+    return {node: number for number, members in enumerate(ordered) for node in members}
+
+
+def community_members(metrics: dict[str, Metrics]) -> list[list[str]]:
+    """The members of each community, community 0 first, members sorted."""
+    groups: dict[int, list[str]] = {}
+    for node in sorted(metrics):
+        groups.setdefault(metrics[node].community, []).append(node)
+    return [groups[number] for number in sorted(groups)]
+
+
+def shortest_path(
+    graph: nx.MultiDiGraph, source: str, target: str, avoid: Iterable[str] = ()
+) -> list[Step] | None:
+    """ "How is X linked to Y": the shortest chain of links, or ``None`` if there is none.
+
+    ``avoid`` names kinds of node the path may not pass through (``place``: not
+    "both are in Japan"); the two ends are always allowed.
+    """
+    skip = set(avoid)
+    allowed = [n for n, kind in graph.nodes(data="kind") if kind not in skip or n in (source, target)]
+    try:
+        nodes = nx.shortest_path(simple(graph.subgraph(allowed)), source, target)
+    except nx.NetworkXNoPath:
+        return None
+    return [link(graph, a, b) for a, b in itertools.pairwise(nodes)]
+
+
+def link(graph: nx.MultiDiGraph, a: str, b: str) -> Step:
+    """The link from ``a`` to ``b`` (the first relation by name, forward before backward)."""
+    forward = sorted(graph.get_edge_data(a, b, default={}))
+    if forward:
+        return Step(b, forward[0], True)
+    return Step(b, sorted(graph.get_edge_data(b, a))[0], False)
+
+
+def normalise(text: str) -> str:
+    """Text for matching: NFKC (full-width ＩＴ = IT), case-folded, spaces removed."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def names(node: str, data: dict) -> Iterable[str]:
+    """Every name a node answers to: its id, labels and alternative labels."""
+    yield node
+    for key in ("label_en", "label_ja"):
+        yield data.get(key, "")
+    for key in ("alt_en", "alt_ja"):
+        yield from data.get(key, "").split(ALT_SEPARATOR)
+
+
+def resolve(graph: nx.MultiDiGraph, text: str) -> str:
+    """The node ``text`` names (id, label or alternative label; else a unique partial match)."""
+    wanted = normalise(text)
+    exact = sorted(n for n, d in graph.nodes(data=True) if wanted in {normalise(x) for x in names(n, d)})
+    if len(exact) == 1:
+        return exact[0]
+    partial = exact or sorted(
+        n for n, d in graph.nodes(data=True) if any(wanted in normalise(x) for x in names(n, d) if x)
+    )
+    if len(partial) == 1:
+        return partial[0]
+    if not partial:
+        raise LookupError(f"no node is called {text!r}")
+    raise LookupError(f"{text!r} is ambiguous: {', '.join(partial[:10])}")
+
+
+def export_graph(graph: nx.MultiDiGraph, metrics: dict[str, Metrics]) -> nx.MultiDiGraph:
+    """A copy for Gephi: the projection's attributes plus the measures, all scalars."""
+    copy = nx.MultiDiGraph()
+    for node, data in graph.nodes(data=True):
+        extra = vars(metrics[node]) if node in metrics else {}
+        copy.add_node(node, label=data.get("label_en") or node, **data, **extra)
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        copy.add_edge(u, v, key=key, **data)
+    return copy
+
+
+def write_graphml(graph: nx.MultiDiGraph, metrics: dict[str, Metrics], path: Path) -> None:
+    """GraphML (https://graphml.graphdrawing.org/) for Gephi, yEd, Cytoscape."""
+    nx.write_graphml(export_graph(graph, metrics), path, encoding="utf-8", prettyprint=True)
+
+
+def write_gexf(graph: nx.MultiDiGraph, metrics: dict[str, Metrics], path: Path) -> None:
+    """GEXF 1.2 (https://gexf.net/) for Gephi, without networkx's date stamp (builds are reproducible)."""
+    writer = nx.readwrite.gexf.GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    meta = writer.xml.find("meta")
+    if meta is not None:
+        meta.attrib.pop("lastmodifieddate", None)
+    writer.add_graph(export_graph(graph, metrics))
+    writer.write(path)

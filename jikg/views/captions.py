@@ -1,0 +1,68 @@
+"""What the canvas writes under a node: a short, wrapped caption in English or Japanese.
+
+Widths are counted in columns, a CJK character counting two (East Asian Width W or F),
+so that a Japanese caption wraps at the same visual width as an English one even
+though it has no spaces to break at.
+"""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+
+from .project import ALT_SEPARATOR
+
+#: Captions wrap at this many columns.
+CAPTION_COLUMNS = 24
+#: A label longer than this many columns is replaced on the canvas by its first alternative label.
+LONG_LABEL = 30
+#: Captions longer than this many columns are cut (the tooltip and the details panel hold the whole label).
+CAPTION_LIMIT = 46
+
+
+def columns(text: str) -> int:
+    """Display width: East Asian wide and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap(text: str, width: int = CAPTION_COLUMNS) -> str:
+    """Wrap at spaces; a run without spaces (Japanese) is cut every ``width`` columns."""
+    lines: list[str] = []
+    for line in textwrap.wrap(text, width=width, break_long_words=False) or [""]:
+        current = ""
+        for char in line:
+            if columns(current + char) > width and current:
+                lines.append(current)
+                current = ""
+            current += char
+        lines.append(current)
+    return "\n".join(lines)
+
+
+def short_label(label: str, alternatives: str) -> str:
+    """The label, or its first alternative label (METI, GPAI …) when the label is long."""
+    first = alternatives.split(ALT_SEPARATOR)[0] if alternatives else ""
+    if columns(label) > LONG_LABEL and first and columns(first) < columns(label):
+        return first
+    return label
+
+
+def shorten(text: str, limit: int = CAPTION_LIMIT) -> str:
+    """``text`` cut to ``limit`` columns with an ellipsis (the full label is in the tooltip and panel)."""
+    if columns(text) <= limit:
+        return text
+    cut = ""
+    for char in text:
+        if columns(cut + char) > limit - 1:
+            break
+        cut += char
+    return cut.rstrip(" ,;:、") + "…"
+
+
+def caption(data: dict, lang: str) -> str:
+    """What the canvas shows under a node in ``lang`` (the other language if it has none)."""
+    other = "ja" if lang == "en" else "en"
+    label = data.get(f"label_{lang}") or data.get(f"label_{other}") or ""
+    text = wrap(shorten(short_label(label, data.get(f"alt_{lang}", ""))))
+    date = data.get("date", "")
+    return f"{date}\n{text}" if date and date not in text else text

@@ -1,0 +1,151 @@
+"""Project the RDF dataset onto a networkx graph for the views and the analytics.
+
+The SPARQL lives in ``queries/views/``: ``node-kinds.rq`` picks the nodes and their
+kind, ``labels.rq`` their English and Japanese labels, ``edges.rq`` the relations
+drawn between them, ``activities.rq`` what the filters and the details panel need
+of each activity, ``facets.rq`` the values the filters offer. The result is a
+``networkx.MultiDiGraph`` whose node ids are compact IRIs (``jorg:mic``) and
+whose attributes are plain strings, so that it exports to GraphML and GEXF as is.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+from pyoxigraph import NamedNode, Store
+
+from ..dataset import Layout, read_text, union_query
+from ..iris import compact
+
+ALT_SEPARATOR = " | "
+
+
+@dataclass(frozen=True)
+class Label:
+    """A name in English and in Japanese (empty where the graph has none)."""
+
+    en: str = ""
+    ja: str = ""
+
+    def get(self, lang: str) -> str:
+        """The label in ``lang`` (``"en"`` or ``"ja"``), empty if there is none."""
+        return self.ja if lang == "ja" else self.en
+
+    def any(self, lang: str = "en") -> str:
+        """The label in ``lang``, else in the other language."""
+        return self.get(lang) or self.get("en" if lang == "ja" else "ja")
+
+
+@dataclass
+class Projection:
+    """The graph of the views and the vocabulary that names its parts."""
+
+    graph: nx.MultiDiGraph
+    labels: dict[str, Label] = field(default_factory=dict)
+    facets: dict[str, list[str]] = field(default_factory=dict)
+    layout: Layout = field(default_factory=Layout)
+
+    def label(self, node: str) -> Label:
+        """The labels of any IRI of the dataset (node, class, property, concept)."""
+        return self.labels.get(node, Label())
+
+
+def query_text(layout: Layout, name: str) -> str:
+    """The text of ``queries/views/<name>.rq``."""
+    return read_text(layout.root / "queries" / "views" / f"{name}.rq")
+
+
+def select(store: Store, layout: Layout, name: str) -> list[dict[str, str]]:
+    """Run a view query; each row as ``{variable: value}``, IRIs compacted, unbound left out."""
+    solutions = union_query(store, query_text(layout, name))
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for solution in solutions:
+        row = {}
+        for var in names:
+            term = solution[var]
+            if term is not None:
+                row[var] = compact(term.value) if isinstance(term, NamedNode) else term.value
+        rows.append(row)
+    return rows
+
+
+def project(store: Store, layout: Layout | None = None) -> Projection:
+    """The projection of ``store`` (the union of its named graphs)."""
+    layout = layout or Layout()
+    labels, alts = read_labels(select(store, layout, "labels"))
+    graph = nx.MultiDiGraph()
+    add_nodes(graph, select(store, layout, "node-kinds"), labels, alts)
+    add_edges(graph, select(store, layout, "edges"))
+    add_activity_details(graph, select(store, layout, "activities"))
+    return Projection(graph, labels, read_facets(select(store, layout, "facets")), layout)
+
+
+def read_labels(rows: list[dict[str, str]]) -> tuple[dict[str, Label], dict[str, Label]]:
+    """Labels and alternative labels by node: the first label per language; all alt labels joined."""
+    first: dict[str, dict[str, str]] = defaultdict(dict)
+    alt: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        node, lang, text = row["node"], row["lang"], row["label"]
+        if row["role"] == "label":
+            first[node].setdefault(lang, text)
+        else:
+            alt[node][lang].append(text)
+    labels = {n: Label(v.get("en", ""), v.get("ja", "")) for n, v in first.items()}
+    alts = {n: Label(ALT_SEPARATOR.join(v["en"]), ALT_SEPARATOR.join(v["ja"])) for n, v in alt.items()}
+    return labels, alts
+
+
+def add_nodes(graph: nx.MultiDiGraph, rows: list[dict[str, str]], labels: dict, alts: dict) -> None:
+    """One node per IRI, with the kind of its best-ranked root class (rows come ranked)."""
+    for row in rows:
+        node = row["node"]
+        if node in graph:
+            continue
+        label, alt = labels.get(node, Label()), alts.get(node, Label())
+        graph.add_node(
+            node,
+            kind=row["kind"],
+            cls=row["class"],
+            label_en=label.en,
+            label_ja=label.ja,
+            alt_en=alt.en,
+            alt_ja=alt.ja,
+        )
+
+
+def add_edges(graph: nx.MultiDiGraph, rows: list[dict[str, str]]) -> None:
+    """One edge per triple whose both ends are nodes; the key is the relation."""
+    for row in rows:
+        source, target, relation = row["source"], row["target"], row["relation"]
+        if source in graph and target in graph and source != target:
+            graph.add_edge(source, target, key=relation, relation=relation)
+
+
+def add_activity_details(graph: nx.MultiDiGraph, rows: list[dict[str, str]]) -> None:
+    """Area, acting side, commitment level, verb and source clause of each activity."""
+    for row in rows:
+        node = graph.nodes.get(row["activity"])
+        if node is None or "clause_id" in node:
+            continue
+        lines = "–".join(v for v in (row.get("lineStart"), row.get("lineEnd")) if v)
+        node.update(
+            area=row.get("area", ""),
+            side=row.get("side", ""),
+            level=row.get("level", ""),
+            verb=row.get("verb", ""),
+            clause=row.get("clause", ""),
+            clause_id=row.get("clauseId", ""),
+            clause_text=row.get("clauseText", ""),
+            clause_lines=lines,
+        )
+
+
+def read_facets(rows: list[dict[str, str]]) -> dict[str, list[str]]:
+    """The concepts each filter offers, in scheme order."""
+    facets: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        facets[row["facet"]].append(row["concept"])
+    return dict(facets)

@@ -1,0 +1,127 @@
+"""Write the ``views/`` folder: every page, the index, the shared assets and the analytics.
+
+``write_views`` is what the build calls (into its staging folder, so the views
+are swapped in with the rest of the build); ``write_views_folder`` is ``jikg
+view``: the same files written beside the target and swapped in for it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+from pyoxigraph import Store
+from pyvis import network as pyvis_network
+
+from ..dataset import Layout, load_dataset
+from ..swap import swap_in
+from . import analytics, page, plan, render, tables, timeline
+from .project import Label, Projection, project
+
+VIS_NETWORK = Path(pyvis_network.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js"
+OWN_ASSETS = ("app.js", "app.css")
+DOWNLOADS = ("analytics.csv", "analytics.json", "network.graphml", "network.gexf")
+TOP = 15
+GROUPS = (
+    ("network", Label("The whole network", "全体")),
+    ("timeline", Label("Timeline", "年表")),
+    ("area", Label("Cooperation areas", "協力分野")),
+    ("ego", Label("Organisations and forums", "組織・多国間会合")),
+)
+
+
+@dataclass(frozen=True)
+class Written:
+    """A page written: what the index lists."""
+
+    view: plan.View
+    nodes: int
+    edges: int
+
+
+def write_assets(folder: Path) -> None:
+    """vis-network from pyvis's own copy, and the site's script and style sheet."""
+    assets = folder / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(VIS_NETWORK, assets / "vis-network.min.js")
+    for name in OWN_ASSETS:
+        shutil.copyfile(render.ASSETS / name, assets / name)
+
+
+def write_page(
+    folder: Path,
+    view: plan.View,
+    projection: Projection,
+    metrics: dict[str, analytics.Metrics],
+    axis: dict | None = None,
+    graph: nx.MultiDiGraph | None = None,
+) -> Written:
+    """Render one view (of ``graph``, by default the projection's) and write it as ``<slug>.html``."""
+    net = render.network(view, projection.graph if graph is None else graph, metrics, projection)
+    html = page.page_html(view, net, projection, axis)
+    (folder / view.file).write_text(html, encoding="utf-8")
+    return Written(view, len(net.nodes), len(net.edges))
+
+
+def write_timeline(folder: Path, store: Store, projection: Projection, metrics: dict) -> Written:
+    """The timeline page."""
+    events = timeline.read_events(store, projection.layout)
+    graph = timeline.timeline_graph(projection, events)
+    view = plan.View("timeline", "timeline", timeline.timeline_title(), None, tuple(graph.nodes))
+    return write_page(folder, view, projection, metrics, timeline.timeline_axis(events), graph)
+
+
+def write_downloads(folder: Path, projection: Projection, metrics: dict) -> None:
+    """The measures as CSV and JSON, the graph as GraphML and GEXF."""
+    rows = tables.metric_rows(projection.graph, metrics)
+    (folder / "analytics.csv").write_text(tables.to_csv(rows), encoding="utf-8")
+    (folder / "analytics.json").write_text(tables.to_json(rows), encoding="utf-8")
+    analytics.write_graphml(projection.graph, metrics, folder / "network.graphml")
+    analytics.write_gexf(projection.graph, metrics, folder / "network.gexf")
+
+
+def write_index(folder: Path, written: list[Written], projection: Projection, metrics: dict) -> None:
+    """``index.html``: the views by group, the most central nodes, the downloads."""
+    entries = []
+    for kind, title in GROUPS:
+        pages = [
+            {"file": w.view.file, "title": w.view.title, "nodes": w.nodes, "edges": w.edges}
+            for w in written
+            if w.view.kind == kind
+        ]
+        if pages:
+            entries.append({"title": title, "pages": pages})
+    top = tables.metric_rows(projection.graph, metrics, sort="betweenness", top=TOP)
+    (folder / "index.html").write_text(page.index_html(entries, top, list(DOWNLOADS)), encoding="utf-8")
+
+
+def write_views(folder: Path, store: Store, layout: Layout | None = None) -> list[Written]:
+    """Every view of ``store`` into ``folder`` (created); returns the pages written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    projection = project(store, layout)
+    metrics = analytics.measure(projection.graph)
+    hubs = [k for k, s in render.styles()["kinds"].items() if s.get("traverse") is False]
+    write_assets(folder)
+    views = plan.plan(projection.graph, projection.facets, hubs)
+    written = [write_page(folder, view, projection, metrics) for view in views]
+    written.insert(1, write_timeline(folder, store, projection, metrics))
+    write_downloads(folder, projection, metrics)
+    write_index(folder, written, projection, metrics)
+    return written
+
+
+def write_views_folder(layout: Layout, out: Path) -> list[Written]:
+    """``jikg view``: load the dataset and replace ``out`` with freshly written views."""
+    store = load_dataset(layout)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".views-", dir=out.parent))
+    try:
+        written = write_views(staging, store, layout)
+        staging.chmod(0o755)
+        swap_in(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return written
