@@ -13,15 +13,20 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import Store
 
 from .dataset import Layout, load_dataset, read_text, union_query
+from .dist import write_dist
 from .export import sorted_quads, sorted_triples, write_nquads, write_ntriples, write_trig, write_turtle
 from .iris import compact
 from .report import qc_text, shacl_text, summary_text, write_shacl_turtle
 from .swap import swap_in
 from .validate import QCFailure, ShaclOutcome, run_qc, validate_shacl
+
+if TYPE_CHECKING:
+    from .reason import Reasoning
 
 
 @dataclass
@@ -35,16 +40,20 @@ class BuildResult:
     shacl: ShaclOutcome
     qc: list[QCFailure]
     written: list[str] = field(default_factory=list)
+    layout: Layout = field(default_factory=Layout)
+    reasoning: Reasoning | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.shacl.violations and not self.qc
+        consistent = self.reasoning is None or self.reasoning.consistent
+        return not self.shacl.violations and not self.qc and consistent
 
     def summary(self) -> str:
-        return summary_text(self)
+        return summary_text(self) + (self.reasoning.text() if self.reasoning else "")
 
     def report(self) -> str:
-        return shacl_text(self.shacl) + "\n" + qc_text(self.qc)
+        reasoning = self.reasoning.text() if self.reasoning else ""
+        return shacl_text(self.shacl) + "\n" + qc_text(self.qc) + reasoning
 
 
 def counts(store: Store, query_path: Path) -> dict[str, int]:
@@ -53,8 +62,8 @@ def counts(store: Store, query_path: Path) -> dict[str, int]:
     return {compact(row[0].value): int(row[1].value) for row in rows}
 
 
-def build(layout: Layout | None = None, out_dir: Path | None = None) -> BuildResult:
-    """Build the graph; write ``out_dir`` only if it validates."""
+def build(layout: Layout | None = None, out_dir: Path | None = None, reason: bool = False) -> BuildResult:
+    """Build the graph; write ``out_dir`` only if it validates (and, with ``reason``, is consistent)."""
     layout = layout or Layout()
     out_dir = out_dir or layout.root / "build"
     store = load_dataset(layout)
@@ -66,7 +75,10 @@ def build(layout: Layout | None = None, out_dir: Path | None = None) -> BuildRes
         classes=counts(store, report_dir / "class-counts.rq"),
         shacl=validate_shacl(store, layout.shapes),
         qc=run_qc(store, layout.queries("qc")),
+        layout=layout,
     )
+    if reason and result.ok:
+        add_reasoning(store, result, report_dir)
     if result.ok:
         result.written = write_outputs(store, result)
     return result
@@ -103,3 +115,17 @@ def write_all(folder: Path, store: Store, result: BuildResult) -> None:
     (folder / "summary.json").write_text(
         json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
+    write_dist(folder / "dist", store, result.layout, triples, named)
+    from .views.site import write_views  # here, not at the top: pyvis costs ~160 ms to import
+
+    write_views(folder / "views", store, result.layout)
+
+
+def add_reasoning(store: Store, result: BuildResult, report_dir: Path) -> None:
+    """The optional step: OWL 2 RL closure into ``…/graph/inferred``, HermiT consistency check."""
+    from .reason import reason
+
+    result.reasoning = reason(store)
+    result.triples = len(store)
+    result.graphs = counts(store, report_dir / "graph-counts.rq")
+    result.classes = counts(store, report_dir / "class-counts.rq")

@@ -72,3 +72,9 @@ def write_trig(path: Path, quads: list[Quad]) -> None:
     """Sorted TriG with the project's prefixes, named graphs kept."""
     prefixes = used_prefixes(str(q) for q in quads)
     serialize(quads, output=str(path), format=RdfFormat.TRIG, prefixes=prefixes)
+
+
+def write_rdfxml(path: Path, triples: list[Triple]) -> None:
+    """RDF/XML in the order given, with the project's prefixes (only those used)."""
+    prefixes = used_prefixes(str(t) for t in triples)
+    serialize(triples, output=str(path), format=RdfFormat.RDF_XML, prefixes=prefixes)

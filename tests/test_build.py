@@ -15,7 +15,7 @@ from jikg.build import build
 from jikg.cli import main
 from jikg.dataset import Layout
 
-INPUTS = ("ontology", "graphs", "shapes", "queries", "sources")
+INPUTS = ("ontology", "graphs", "shapes", "queries", "sources", "metadata")
 OUTPUTS = {
     "graph.ttl",
     "graph.nt",
@@ -25,6 +25,8 @@ OUTPUTS = {
     "validation-report.txt",
     "summary.txt",
     "summary.json",
+    "dist",
+    "views",
 }
 
 
@@ -36,7 +38,8 @@ def copy_project(layout: Layout, target: Path) -> Layout:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    """Every file under ``folder`` (sub-folders included) by its relative path."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
