@@ -28,18 +28,9 @@ from pyoxigraph import Literal, NamedNode, Quad, Store
 from jikg.dataset import Layout, load_dataset, load_file
 from jikg.iris import PREFIXES, graph_iri
 from jikg.views import analytics, plan, site
+from jikg.views.chromium import CHROMIUM, launch
 from jikg.views.project import project
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 #: Share of the synthetic nodes per kind (the rest are activities), close to the real graph's.
 SHARES = {
     "org": 0.15,
@@ -158,7 +149,7 @@ def settle_times(folder: Path, names: list[str], runs: int) -> dict[str, list[in
 
     times: dict[str, list[int]] = {name: [] for name in names}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = launch(playwright)
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         for _ in range(runs):
             for name in names:
@@ -220,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="loads per page (default: %(default)s)")
     parser.add_argument("--skip-real", action="store_true", help="only the synthetic graph")
     args = parser.parse_args(argv)
-    if not Path(CHROMIUM).exists():
+    if not CHROMIUM.exists():
         print(f"{CHROMIUM} is missing: apt-get install chromium", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory() as tmp:

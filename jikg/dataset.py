@@ -128,3 +128,16 @@ def load_dataset(layout: Layout | None = None) -> Store:
 def union_query(store: Store, query: str):
     """Run ``query`` with the project's prefixes over the union of all graphs."""
     return store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+
+
+def load_nquads(path: Path) -> Store:
+    """A built dataset (N-Quads, e.g. ``build/dataset.nq``) in a store."""
+    if not path.is_file():
+        hint = "run `jikg build` first (only validated data is published or queried)"
+        raise LoadError(f"{path}: no built dataset: {hint}")
+    store = Store()
+    try:
+        store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+    except SyntaxError as error:
+        raise LoadError(f"{path}: {error}") from None
+    return store

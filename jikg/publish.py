@@ -20,9 +20,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import NamedNode, RdfFormat, Store, serialize
+from pyoxigraph import NamedNode, RdfFormat, serialize
 
-from .dataset import Layout, LoadError, read_text
+from .dataset import Layout, load_nquads, read_text
 from .query import USER_AGENT, EndpointError, Remote, run_local, run_remote, short
 from .results import Solutions
 
@@ -91,19 +91,6 @@ class PublishReport:
         verdict = "every count matches" if self.ok else "counts differ: the store does not hold the dataset"
         lines.append(f"verified by SPARQL at {self.target.query_endpoint}: {verdict}")
         return "\n".join(lines) + "\n"
-
-
-def load_nquads(path: Path) -> Store:
-    """The built dataset (N-Quads) in a store."""
-    if not path.is_file():
-        hint = "run `jikg build` first (only validated data is published)"
-        raise LoadError(f"{path}: no built dataset: {hint}")
-    store = Store()
-    try:
-        store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
-    except SyntaxError as error:
-        raise LoadError(f"{path}: {error}") from None
-    return store
 
 
 def publish(dataset: Path, target: Target, layout: Layout | None = None) -> PublishReport:

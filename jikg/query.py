@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import Store
 
 from . import __version__
-from .dataset import Layout, LoadError, load_dataset, read_text
+from .dataset import Layout, LoadError, load_dataset, load_nquads, read_text
 from .iris import PREFIXES
 from .results import Result, from_json, from_oxigraph, from_rdf
 from .sparql import QueryError, check_read_only, syntax_error, with_prefixes
@@ -148,12 +148,7 @@ def open_dataset(layout: Layout | None = None, dataset: Path | None = None, warn
     if not dataset and (stale := stale_inputs(layout, path)):
         more = f" and {len(stale) - 1} more inputs" if len(stale) > 1 else ""
         warn(f"note: {path} is older than {stale[0]}{more}: run `jikg build`")
-    store = Store()
-    try:
-        store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
-    except SyntaxError as error:
-        raise LoadError(f"{path}: {error}") from None
-    return store
+    return load_nquads(path)
 
 
 def run_local(store: Store, text: str) -> Result:

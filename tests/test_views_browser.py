@@ -22,20 +22,11 @@ from pyoxigraph import Store
 
 from jikg.dataset import Layout
 from jikg.views import analytics, plan
+from jikg.views.chromium import CHROMIUM, launch
 from jikg.views.project import Projection, project
 from jikg.views.site import write_views
 from tests.conftest import DATA, fixture_store
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SETTLED = 'body[data-settled="true"]'
 VIEWPORT = {"width": 1400, "height": 900}
 
@@ -115,7 +106,7 @@ class Recorder:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 
