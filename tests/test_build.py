@@ -121,3 +121,9 @@ def test_build_graph_script_runs(layout: Layout, tmp_path: Path) -> None:
     done = subprocess.run(command, capture_output=True, text=True, cwd=layout.root)
     assert done.returncode == 0, done.stderr
     assert "instances per class" in done.stdout
+
+
+def test_output_cut_short_by_a_closed_pipe_is_not_an_error(layout: Layout) -> None:
+    command = f"{sys.executable} -m jikg.cli --root {layout.root} clauses | head -1"
+    done = subprocess.run(command, shell=True, capture_output=True, text=True)
+    assert done.stdout.startswith("title\t") and "Traceback" not in done.stderr
