@@ -10,20 +10,20 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pyoxigraph import Store
 
-from .dataset import Layout, load_dataset, read_text, union_query
+from .dataset import Layout, load_dataset, read_query, union_query
 from .dist import write_dist
 from .export import sorted_quads, sorted_triples, write_nquads, write_ntriples, write_trig, write_turtle
 from .iris import compact
 from .report import qc_text, shacl_text, summary_text, write_shacl_turtle
-from .swap import swap_in
-from .validate import QCFailure, ShaclOutcome, run_qc, validate_shacl
+from .shacl_parallel import validate_partitioned
+from .swap import OutputError, staging_folder, swap_in
+from .validate import QCFailure, ShaclOutcome, run_qc
 
 if TYPE_CHECKING:
     from .reason import Reasoning
@@ -58,7 +58,7 @@ class BuildResult:
 
 def counts(store: Store, query_path: Path) -> dict[str, int]:
     """A two-column count query as ``{compact IRI: count}``."""
-    rows = union_query(store, read_text(query_path))
+    rows = union_query(store, read_query(query_path))
     return {compact(row[0].value): int(row[1].value) for row in rows}
 
 
@@ -73,7 +73,7 @@ def build(layout: Layout | None = None, out_dir: Path | None = None, reason: boo
         triples=len(store),
         graphs=counts(store, report_dir / "graph-counts.rq"),
         classes=counts(store, report_dir / "class-counts.rq"),
-        shacl=validate_shacl(store, layout.shapes),
+        shacl=validate_partitioned(store, layout.shapes, cache=layout.root / ".cache" / "shacl"),
         qc=run_qc(store, layout.queries("qc")),
         layout=layout,
     )
@@ -87,13 +87,14 @@ def build(layout: Layout | None = None, out_dir: Path | None = None, reason: boo
 def write_outputs(store: Store, result: BuildResult) -> list[str]:
     """Write every output into a staging folder, then swap it in for ``out_dir``."""
     target = result.out_dir
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
+    staging = staging_folder(target, "build")
     try:
         write_all(staging, store, result)
         os.chmod(staging, 0o755)
         written = sorted(p.name for p in staging.iterdir())
         swap_in(staging, target)
+    except OSError as error:  # a full disk, a folder made read-only meanwhile
+        raise OutputError(f"{target}: cannot write the build: {error.strerror or error}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written

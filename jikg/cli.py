@@ -2,21 +2,26 @@
 
 Exit codes: 0 success, 1 the data failed validation (SHACL violation or QC
 failure, or with ``--reason`` an inconsistency), 2 wrong command-line arguments,
-3 an input file could not be read, 4 a release was refused (the version is
-published already, or the sources do not declare it), 5 ``--reason`` cannot run
-(owlready2, owlrl or Java missing), 6 a query is malformed (the message gives its
-line and column) or refused (an update, SERVICE), 7 an endpoint or server failed
-(unreachable, HTTP error, authentication, timeout) or published counts differ.
+3 an input file could not be read or an output folder could not be written (the
+message names the file, and the line where it can), 4 a release was refused (the
+version is published already, or the sources do not declare it), 5 ``--reason``
+cannot run (owlready2, owlrl or Java missing), 6 a query is malformed (the message
+gives its line and column), refused (an update, SERVICE, a ``file:`` graph) or ran
+out of time locally (``--timeout``), 7 an endpoint or server failed (unreachable,
+HTTP error, authentication, timeout, port in use) or published counts differ.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .dataset import Layout, LoadError
+from .swap import OutputError
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -32,7 +37,7 @@ def run_build(args: argparse.Namespace) -> int:
     from .build import build
     from .reason import ReasonerUnavailable
 
-    layout = Layout(args.root.resolve())
+    layout = Layout(args.root.resolve(), tuple(path.resolve() for path in args.extra))
     try:
         result = build(layout, args.out.resolve() if args.out else None, reason=args.reason)
     except ReasonerUnavailable as error:
@@ -63,9 +68,9 @@ def run_release(args: argparse.Namespace) -> int:
 
 def run_clauses(args: argparse.Namespace) -> int:
     """``jikg clauses``: list the source's segments with their ids and lines."""
-    from .sources import segment
+    from .dataset import source_segments
 
-    for s in segment(Layout(args.root.resolve()).source):
+    for s in source_segments(Layout(args.root.resolve()).source):
         span = f"{s.line_start}-{s.line_end}" if s.lines else "-"
         print(f"{s.id}\t{s.kind}\t{span}\t{s.marker}{s.text}")
     return 0
@@ -99,6 +104,35 @@ def run_analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def port(text: str) -> int:
+    """``--port``: a TCP port number, 0 for any free port."""
+    number = int(text)
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{text} is not a TCP port (0 to 65535)")
+    return number
+
+
+def above_zero(kind: type) -> Callable[[str], int | float]:
+    """An argument type: a finite number of ``kind`` above 0 (a time limit, a cap)."""
+
+    def parse(text: str) -> int | float:
+        value = kind(text)
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError(f"{text} is not a number above 0")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names it in "invalid int value: 'x'"
+    return parse
+
+
+def at_least_zero(text: str) -> int:
+    """``--top``: a count, 0 for all."""
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is below 0 (0: all)")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per function."""
     top = argparse.ArgumentParser(prog="jikg", description=__doc__.splitlines()[0])
@@ -107,7 +141,10 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build and validate the graph, write build/")
     build.add_argument("--out", type=Path, help="output folder (default: ROOT/build)")
     build.add_argument("--reason", action="store_true", help="add the OWL 2 RL closure; check with HermiT")
+    build.add_argument("--extra", type=Path, action="append", default=[], metavar="FILE.nt",
+                       help="also load this N-Triples file as the named graph of its stem (jikg synth)")
     build.set_defaults(func=run_build)
+    add_synth_parser(commands)
     publish = commands.add_parser("release", help="publish a version: build, check, write releases/VERSION/")
     publish.add_argument("version", help="the version the ontology declares, e.g. 0.1.0")
     publish.add_argument("--releases", type=Path, help="releases folder (default: ROOT/releases)")
@@ -122,13 +159,40 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def run_synth(args: argparse.Namespace) -> int:
+    """``jikg synth``: write a synthetic corpus of bilateral agreements as N-Triples."""
+    from .synth import write_corpus
+
+    if args.violations and args.out is None:
+        return fail("--violations needs --out: the injected violations are recorded beside it", EXIT_USAGE)
+    try:
+        layout = Layout(args.root.resolve())
+        result = write_corpus(args.out, args.agreements, args.seed, args.violations, layout)
+    except ValueError as error:
+        return fail(error, EXIT_USAGE)
+    if args.out:
+        print(f"wrote {result.triples:,} triples ({args.agreements} agreements) to {args.out}")
+    return 0
+
+
+def add_synth_parser(commands: argparse._SubParsersAction) -> None:
+    """``jikg synth`` and its options."""
+    synth = commands.add_parser("synth", help="write a synthetic corpus of bilateral agreements (N-Triples)")
+    add = synth.add_argument
+    add("--agreements", type=int, required=True, metavar="N", help="agreements (~1,000 triples each)")
+    add("--seed", type=int, default=0, help="random seed: the same seed writes the same corpus (default: 0)")
+    add("--violations", type=int, default=0, metavar="K", help="spoil K activities (see OUT.violations.json)")
+    add("--out", type=Path, metavar="FILE", help="write here (default: stdout)")
+    synth.set_defaults(func=run_synth)
+
+
 def add_analyze_parser(commands: argparse._SubParsersAction) -> None:
     """``jikg analyze`` and its options."""
     analyze = commands.add_parser("analyze", help="network measures, communities, 'how is X linked to Y'")
     add = analyze.add_argument
     add("--format", choices=("table", "csv", "json"), default="table", help="output (default: %(default)s)")
     add("--sort", choices=("degree", "betweenness", "eigenvector"), default="betweenness", help="sort by")
-    add("--top", type=int, default=20, help="rows to print, 0: all (default: %(default)s)")
+    add("--top", type=at_least_zero, default=20, help="rows to print, 0: all (default: %(default)s)")
     add("--path", nargs=2, metavar=("X", "Y"), help="how X links to Y: id (jorg:mic) or label (MIC, 総務省)")
     add("--avoid", action="append", default=[], metavar="KIND", help="--path may not pass via KIND (place)")
     add("--communities", action="store_true", help="list the communities (Louvain)")
@@ -161,21 +225,22 @@ def remote_options(args: argparse.Namespace, layout: Layout):
 
 def run_query(args: argparse.Namespace) -> int:
     """``jikg query``: run a canned question, a .rq file or inline SPARQL; print the answer."""
-    from .query import EndpointError, QueryNotFound, open_dataset, resolve, run_local, run_remote
+    from .query import EndpointError, QueryNotFound, locate, open_dataset, run_local, run_remote
     from .results import GRAPH_FORMATS, Graph, serialize_result
     from .sparql import QueryError
 
     layout = Layout(args.root.resolve())
+    source = ""
     try:
-        text = resolve(args.query, layout)
+        text, source = locate(args.query, layout)
         if args.endpoint:
             result = run_remote(remote_options(args, layout), text)
         else:
-            result = run_local(open_dataset(layout, args.dataset, warn=note), text)
+            result = run_local(open_dataset(layout, args.dataset, warn=note), text, args.timeout)
     except QueryNotFound as error:
         return fail(error, EXIT_USAGE)
     except QueryError as error:
-        return fail(error, EXIT_QUERY)
+        return fail(f"{source}: {error}" if source else error, EXIT_QUERY)
     except EndpointError as error:
         return fail(error, EXIT_REMOTE)
     fmt = args.format or ("turtle" if isinstance(result, Graph) else "table")
@@ -241,7 +306,8 @@ def add_query_parsers(commands: argparse._SubParsersAction) -> None:
     add("--default-graph", action="append", default=[], metavar="IRI", help="default-graph-uri (--endpoint)")
     add("--project-graphs", action="store_true", help="the project's graphs as default graph (--endpoint)")
     add_credentials(query, "basic")
-    add("--timeout", type=float, default=30.0, help="seconds to wait for the endpoint (default: %(default)s)")
+    seconds = above_zero(float)
+    add("--timeout", type=seconds, default=30.0, help="seconds to wait for the answer (default: %(default)s)")
     query.set_defaults(func=run_query)
     queries = commands.add_parser("queries", help="list the competency questions")
     queries.add_argument("--ja", action="store_true", help="show the questions in Japanese")
@@ -249,10 +315,11 @@ def add_query_parsers(commands: argparse._SubParsersAction) -> None:
     serve = commands.add_parser("serve", help="serve a read-only SPARQL endpoint and query page (Oxigraph)")
     add = serve.add_argument
     add("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    add("--port", type=int, default=7878, help="port (default: %(default)s; 0: any free port)")
+    add("--port", type=port, default=7878, help="port (default: %(default)s; 0: any free port)")
     add("--dataset", type=Path, help="N-Quads to serve (default: ROOT/build/dataset.nq, else the sources)")
-    add("--timeout", type=int, default=10, help="query timeout in seconds (default: %(default)s)")
-    add("--max-rows", type=int, default=10_000, help="result cap, rows or triples (default: %(default)s)")
+    add("--timeout", type=above_zero(int), default=10, help="query timeout in seconds (default: %(default)s)")
+    cap = above_zero(int)
+    add("--max-rows", type=cap, default=10_000, help="result cap, rows or triples (default: %(default)s)")
     add("--quiet", action="store_true", help="do not log requests")
     serve.set_defaults(func=run_serve)
     publish = commands.add_parser("publish", help="put the named graphs into a triplestore (Graph Store)")
@@ -261,7 +328,7 @@ def add_query_parsers(commands: argparse._SubParsersAction) -> None:
     add("--query-endpoint", metavar="URL", help="its SPARQL endpoint (default: Oxigraph's, Virtuoso's)")
     add("--dataset", type=Path, help="N-Quads to publish (default: ROOT/build/dataset.nq)")
     add_credentials(publish, "digest")
-    add("--timeout", type=float, default=60.0, help="seconds per request (default: %(default)s)")
+    add("--timeout", type=above_zero(float), default=60.0, help="seconds per request (default: %(default)s)")
     publish.set_defaults(func=run_publish)
 
 
@@ -278,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except LoadError as error:
+    except (LoadError, OutputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INPUT
     except BrokenPipeError:

@@ -13,14 +13,20 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store
 
 from .document import document_quads
 from .iris import PREFIXES, graph_iri
-from .sources import SOURCE_NAME, SegmentationError, segment
+from .sources import SOURCE_NAME, Segment, SegmentationError, segment
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 POSITION = re.compile(r"line (\d+) between columns (\d+)")
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: What the Turtle parser's terse reasons usually mean.
+HINTS = {
+    "Unexpected end": "the file ends inside a statement: is its final '.' missing?",
+    "Unexpected end of file": "what opens here (a string, an IRI, a bracket) is never closed",
+}
 
 
 class LoadError(Exception):
@@ -32,6 +38,8 @@ class Layout:
     """Where a project keeps its inputs."""
 
     root: Path = PROJECT_ROOT
+    #: N-Triples files loaded beside the graphs, each as the named graph of its stem (``jikg synth``).
+    extras: tuple[Path, ...] = ()
 
     @property
     def source(self) -> Path:
@@ -55,13 +63,21 @@ class Layout:
 
 
 def read_text(path: Path) -> str:
-    """Read a UTF-8 file; a decoding error names the file and the line."""
-    data = path.read_bytes()
+    """Read a UTF-8 file; an unreadable file or a decoding error names the file (and the line)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise LoadError(f"{path}: cannot read: {error.strerror or error}") from None
+    return decode(data, path)
+
+
+def decode(data: bytes, name: object) -> str:
+    """``data`` as UTF-8 text; a decoding error names ``name`` and the line."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise LoadError(f"{path}:{line}: not UTF-8 ({error.reason} at byte {error.start})") from None
+        raise LoadError(f"{name}:{line}: not UTF-8 ({error.reason} at byte {error.start})") from None
 
 
 def parse_turtle(path: Path, graph: str) -> list[Quad]:
@@ -70,13 +86,52 @@ def parse_turtle(path: Path, graph: str) -> list[Quad]:
     try:
         quads = [Quad(t.subject, t.predicate, t.object, NamedNode(graph)) for t in parse_triples(text, path)]
     except SyntaxError as error:
-        found = POSITION.search(str(error))
-        where = f"{found.group(1)}:{found.group(2)}" if found else "1"
-        message = str(error).split(": ", 1)[-1]
-        raise LoadError(f"{path}:{where}: Turtle syntax error: {message}") from None
+        raise LoadError(f"{path}:{position(error)}: Turtle syntax error: {reason(error)}") from None
     if not quads:
         raise LoadError(f"{path}:1: the file holds no triples")
+    check_characters(quads, text, path)
     return quads
+
+
+def position(error: SyntaxError) -> str:
+    """``line:column`` of a pyoxigraph parse error (where the offending token starts)."""
+    if error.lineno:
+        return f"{error.lineno}:{error.offset}" if error.offset else str(error.lineno)
+    found = POSITION.search(str(error))
+    return f"{found.group(1)}:{found.group(2)}" if found else "1"
+
+
+def reason(error: SyntaxError) -> str:
+    """The parser's reason, without its ``Parser error at …:`` prefix and ``(line N)`` suffix."""
+    message = str(error.args[0] if error.args else error)
+    message = message.split(": ", 1)[-1] if message.startswith("Parser error") else message
+    return f"{message} ({HINTS[message]})" if message in HINTS else message
+
+
+def check_characters(quads: list[Quad], text: str, path: Path) -> None:
+    """Refuse literals holding characters XML 1.0 cannot carry (RDF/XML, GraphML, pages).
+
+    C0 controls other than tab, line feed and carriage return, and U+FFFE/U+FFFF, are
+    not XML characters (https://www.w3.org/TR/xml/#charsets): written raw they make
+    the RDF/XML release file unreadable, so they are refused here, naming the line.
+    """
+    for quad in quads:
+        found = XML_ILLEGAL.search(quad.object.value) if isinstance(quad.object, Literal) else None
+        if found:
+            char = found.group()
+            shown = quad.object.value[:40] + ("…" if len(quad.object.value) > 40 else "")
+            raise LoadError(
+                f"{path}:{character_line(text, char)}: the literal {shown!r} holds U+{ord(char):04X}, "
+                "a character XML 1.0 (and so RDF/XML) cannot carry: remove it"
+            )
+
+
+def character_line(text: str, char: str) -> int:
+    """The line of ``char`` in ``text``: raw or escaped (``\\uXXXX``, ``\\UXXXXXXXX``, ``\\b``, ``\\f``)."""
+    code = ord(char)
+    short = {"\b": r"|\\b", "\f": r"|\\f"}.get(char, "")
+    found = re.search(rf"{re.escape(char)}|\\u{code:04x}|\\U{code:08x}{short}", text, re.IGNORECASE)
+    return text.count("\n", 0, found.start()) + 1 if found else 1
 
 
 def parse_triples(text: str, path: Path) -> list:
@@ -94,11 +149,16 @@ def load_file(store: Store, path: Path, stem: str | None = None) -> None:
 
 def load_document(store: Store, source: Path) -> None:
     """Segment the source text and load it as the document graph."""
+    store.extend(document_quads(source_segments(source)))
+
+
+def source_segments(source: Path) -> list[Segment]:
+    """The source's segments; a missing, unreadable, non-UTF-8 or unrecognised source is a ``LoadError``."""
+    read_text(source)  # names the file (and the line of a byte that is not UTF-8)
     try:
-        segments = segment(source)
+        return segment(source)
     except (OSError, SegmentationError) as error:
         raise LoadError(f"{source}: cannot segment the source: {error}") from None
-    store.extend(document_quads(segments))
 
 
 def derive(store: Store, rules: list[Path]) -> int:
@@ -106,7 +166,7 @@ def derive(store: Store, rules: list[Path]) -> int:
     derived = NamedNode(graph_iri("derived"))
     added = 0
     for rule in rules:
-        triples = list(union_query(store, read_text(rule)))
+        triples = list(union_query(store, read_query(rule)))
         store.extend(Quad(t.subject, t.predicate, t.object, derived) for t in triples)
         added += len(triples)
     return added
@@ -121,6 +181,8 @@ def load_dataset(layout: Layout | None = None) -> Store:
         load_file(store, path, "ontology")
     for path in layout.graphs:
         load_file(store, path)
+    for path in layout.extras:
+        load_ntriples(store, path)
     derive(store, layout.queries("derive"))
     return store
 
@@ -128,6 +190,38 @@ def load_dataset(layout: Layout | None = None) -> Store:
 def union_query(store: Store, query: str):
     """Run ``query`` with the project's prefixes over the union of all graphs."""
     return store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+
+
+def read_query(path: Path) -> str:
+    """The text of one of the project's ``.rq`` files, checked: a malformed query names file:line:column.
+
+    The check parses the query on an empty store (nothing to evaluate), so a typo in
+    a QC check, a derivation rule or a view's query stops the build with its place
+    in the file rather than a traceback from wherever the query is first run.
+    """
+    from .sparql import QueryError, check_read_only, syntax_error
+
+    text = read_text(path)
+    try:
+        check_read_only(text)
+        Store().query(text, prefixes=PREFIXES)
+    except SyntaxError as error:
+        found = syntax_error(str(error), text)
+        where = f"{found.line}:{found.column}" if found.line else "1"
+        raise LoadError(f"{path}:{where}: malformed SPARQL: {found.message}") from None
+    except QueryError as error:
+        raise LoadError(f"{path}:1: {error}") from None
+    return text
+
+
+def load_ntriples(store: Store, path: Path) -> None:
+    """Bulk-load an N-Triples file into the named graph of its stem; errors name file:line."""
+    try:
+        store.bulk_load(path=str(path), format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph_iri(path.stem)))
+    except OSError as error:
+        raise LoadError(f"{path}: cannot read: {error.strerror or error}") from None
+    except SyntaxError as error:
+        raise LoadError(f"{path}:{position(error)}: N-Triples syntax error: {reason(error)}") from None
 
 
 def load_nquads(path: Path) -> Store:

@@ -181,9 +181,13 @@ def resolve(store: Store, path: str, accept: str | None, void: list[Triple]) -> 
 
 
 def href(source: str, target: str) -> str:
-    """A link from the page of ``source`` to ``target``: relative under the base, else absolute."""
+    """A link from the page of ``source`` to ``target``: relative under the base, else absolute.
+
+    Only ``http``/``https`` IRIs become links elsewhere: an IRI such as
+    ``javascript:…`` or ``data:…`` is shown as text (``""``: no link), never made clickable.
+    """
     if not target.startswith(BASE):
-        return target
+        return target if urlsplit(target).scheme.lower() in ("http", "https") else ""
     path, _, fragment = target.partition("#")
     relative = posixpath.relpath(urlsplit(path).path, posixpath.dirname(urlsplit(source).path))
     return relative + (f"#{fragment}" if fragment else "")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, Store, Triple
 
-from .dataset import Layout, read_text
+from .dataset import Layout, read_query
 from .docs import IndexPage, index_html, ontology_html
 from .export import sorted_triples, write_nquads, write_ntriples, write_rdfxml, write_trig, write_turtle
 from .iris import PREFIXES, compact, graph_iri
@@ -132,7 +132,7 @@ def index_page(layout: Layout, release: Release, description: list[Triple], stor
         classes=counts(
             store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c"
         ),
-        example_query=read_text(query_path(layout, "example")),
+        example_query=read_query(query_path(layout, "example")),
         downloads=downloads(about, layout),
     )
 
@@ -177,7 +177,7 @@ def download_row(path: Path, title: str, media: str) -> dict:
 
 def downloads(about: Store, layout: Layout) -> list[dict]:
     """The described files (``downloads.rq``), with sizes for people."""
-    rows = about.query(read_text(query_path(layout, "downloads")), prefixes=PREFIXES)
+    rows = about.query(read_query(query_path(layout, "downloads")), prefixes=PREFIXES)
     return [
         {
             "name": row["name"].value,

@@ -7,7 +7,12 @@ pyLODE 3.3.4 (pinned: 3.4.1 fails at import) renders the ontology. It is given a
   ``Agreement (合意文書)`` (pyLODE would print them run together,
   ``Agreement合意文書``, and take whichever title it met last as the page title);
 - ``<`` and ``>`` in descriptive literals are escaped, because pyLODE renders
-  them as Markdown, which lets raw HTML through (labels are escaped by pyLODE).
+  them as Markdown, which lets raw HTML through; so are ``[`` and ``]``, or a
+  Markdown link ``[x](javascript:…)`` or image ``![x](http://…)`` would become one.
+  pyLODE escapes ``rdfs:label`` and ``skos:prefLabel``, but renders a ``dcterms:title``
+  or ``schema:name`` as Markdown too: they are escaped the same way;
+- a triple with a ``javascript:``, ``vbscript:`` or ``data:`` IRI is left out: pyLODE
+  links every IRI it shows, and a click on such a link would run it.
 
 Two fixes for pyLODE 3.3.4 itself, both applied in :func:`import_pylode`:
 
@@ -22,6 +27,7 @@ Two fixes for pyLODE 3.3.4 itself, both applied in :func:`import_pylode`:
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Quad, Triple
@@ -35,6 +41,10 @@ LABELS = tuple(
 )
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 DCTERMS_TITLE = PREFIXES["dcterms"] + "title"
+#: Names pyLODE writes into the page unescaped (and renders as Markdown).
+RAW_NAMES = (DCTERMS_TITLE, PREFIXES["schema"] + "name")
+SCRIPT_IRI = re.compile(r"(?i)\s*(javascript|vbscript|data):")
+MARKUP = str.maketrans({"<": "&lt;", ">": "&gt;", "[": "&#91;", "]": "&#93;"})
 
 
 def bilingual(labels: list[Literal]) -> list[Literal]:
@@ -52,11 +62,14 @@ def docs_view(triples: list[Triple]) -> list[Triple]:
     titled = {t.subject for t in triples if t.predicate.value == DCTERMS_TITLE}
     kept: list[Triple] = []
     for t in triples:
+        if any(isinstance(term, NamedNode) and SCRIPT_IRI.match(term.value) for term in t):
+            continue  # pyLODE would link it: a click would run it
         is_label = t.predicate.value in LABELS and isinstance(t.object, Literal)
         if is_label and t.predicate.value == RDFS_LABEL and t.subject in titled:
             continue  # the title says it; pyLODE would print both
         if is_label:
-            labels.setdefault((t.subject, t.predicate), []).append(t.object)
+            name = escape_markup(t.object) if t.predicate.value in RAW_NAMES else t.object
+            labels.setdefault((t.subject, t.predicate), []).append(name)
         elif isinstance(t.object, Literal) and t.object.datatype.value.endswith(("#string", "#langString")):
             kept.append(Triple(t.subject, t.predicate, escape_markup(t.object)))
         else:
@@ -67,8 +80,8 @@ def docs_view(triples: list[Triple]) -> list[Triple]:
 
 
 def escape_markup(literal: Literal) -> Literal:
-    """The literal with ``<`` and ``>`` as character references (Markdown keeps them as text)."""
-    text = literal.value.replace("<", "&lt;").replace(">", "&gt;")
+    """The literal with ``<``, ``>``, ``[`` and ``]`` as character references: Markdown shows them as text."""
+    text = literal.value.translate(MARKUP)
     if literal.language:
         return Literal(text, language=literal.language)
     return Literal(text)

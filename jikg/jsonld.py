@@ -18,9 +18,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from .iris import PREFIXES
+
+RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
 
 
 def context() -> dict[str, dict[str, str]]:
@@ -37,14 +39,38 @@ def compacted(triples: list[Triple]) -> dict:
     """``triples`` as a compacted JSON-LD document with the embedded context."""
     from pyld import jsonld
 
-    nquads = serialize(triples, format=RdfFormat.N_TRIPLES).decode("utf-8")
     options = {"documentLoader": no_remote_documents}
-    expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads", **options})
+    expanded = jsonld.from_rdf({"@default": [pyld_triple(t) for t in triples]}, options)
     document = jsonld.compact(expanded, context(), options)
     if "@graph" not in document:  # a single node is compacted without @graph
         body = {k: v for k, v in document.items() if k != "@context"}
         document = {"@context": document["@context"], "@graph": [body] if body else []}
     return document
+
+
+def pyld_triple(triple: Triple) -> dict:
+    """A triple as pyld's RDF dataset holds it.
+
+    Handed over as data, not as N-Quads text: pyld's N-Quads reader splits lines with
+    ``str.splitlines`` (so U+0085, U+2028 … in a literal break it), leaves ``\\uXXXX``
+    escapes undecoded and turns a backslash before ``n`` into a line break.
+    """
+    return {
+        "subject": pyld_term(triple.subject),
+        "predicate": pyld_term(triple.predicate),
+        "object": pyld_term(triple.object),
+    }
+
+
+def pyld_term(term: NamedNode | BlankNode | Literal) -> dict[str, str]:
+    """One term in pyld's RDF dataset form."""
+    if isinstance(term, NamedNode):
+        return {"type": "IRI", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "blank node", "value": f"_:{term.value}"}
+    if term.language:
+        return {"type": "literal", "value": term.value, "datatype": RDF_LANGSTRING, "language": term.language}
+    return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
 
 
 def dumps(document: dict) -> str:

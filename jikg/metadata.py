@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store, Triple
 
-from .dataset import Layout, LoadError, parse_turtle, read_text
+from .dataset import Layout, LoadError, parse_turtle, read_query
 from .iris import PREFIXES
 
 XSD = PREFIXES["xsd"]
@@ -104,7 +104,7 @@ def add_file_facts(described: Store, facts: list[FileFacts]) -> None:
 
 def release_of(described: Store, layout: Layout) -> Release:
     """The one row of ``release.rq``; an error names what is missing."""
-    rows = list(described.query(read_text(query_path(layout, "release")), prefixes=PREFIXES))
+    rows = list(described.query(read_query(query_path(layout, "release")), prefixes=PREFIXES))
     if len(rows) != 1:
         raise LoadError(
             f"{metadata_path(layout)}:1: expected one release, found {len(rows)}: the metadata needs one "
@@ -116,7 +116,7 @@ def release_of(described: Store, layout: Layout) -> Release:
 
 def construct(described: Store, path: Path) -> list[Triple]:
     """Run one CONSTRUCT query of ``queries/metadata/`` over the description store."""
-    return list(described.query(read_text(path), prefixes=PREFIXES))
+    return list(described.query(read_query(path), prefixes=PREFIXES))
 
 
 def void_triples(described: Store, layout: Layout) -> list[Triple]:

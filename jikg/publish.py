@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, serialize
 
-from .dataset import Layout, load_nquads, read_text
+from .dataset import Layout, load_nquads, read_query
 from .query import USER_AGENT, EndpointError, Remote, run_local, run_remote, short
 from .results import Solutions
 
@@ -98,7 +98,7 @@ def publish(dataset: Path, target: Target, layout: Layout | None = None) -> Publ
     started = time.perf_counter()
     verify_at = remote_for(target)  # fails before any PUT if there is nowhere to verify
     store = load_nquads(dataset)
-    count_query = read_text((layout or Layout()).root / "queries" / "report" / "graph-counts.rq")
+    count_query = read_query((layout or Layout()).root / "queries" / "report" / "graph-counts.rq")
     local = graph_counts(run_local(store, count_query))
     opener = http_opener(target)
     report = PublishReport(target)

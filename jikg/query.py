@@ -13,6 +13,7 @@ import ast
 import http.client
 import re
 import sys
+import threading
 import urllib.error
 from dataclasses import dataclass, field
 from email.message import Message
@@ -21,7 +22,7 @@ from pathlib import Path
 from pyoxigraph import Store
 
 from . import __version__
-from .dataset import Layout, LoadError, load_dataset, load_nquads, read_text
+from .dataset import Layout, LoadError, decode, load_dataset, load_nquads, read_text
 from .iris import PREFIXES
 from .results import Result, from_json, from_oxigraph, from_rdf
 from .sparql import QueryError, check_read_only, syntax_error, with_prefixes
@@ -36,6 +37,10 @@ class QueryNotFound(Exception):
 
 class EndpointError(Exception):
     """A remote endpoint could not be reached or did not answer as it should."""
+
+
+class QueryTimeout(QueryError):
+    """A local query gave no answer within its time limit."""
 
 
 @dataclass(frozen=True)
@@ -98,27 +103,41 @@ def canned_queries(layout: Layout | None = None) -> list[CannedQuery]:
 
 def find_canned(name: str, layout: Layout | None = None) -> CannedQuery | None:
     """A canned question by number (``5``, ``05``), full name or slug."""
+    number = int(name) if name.isascii() and name.isdigit() else None  # not "²": isdigit, but no int
     for canned in canned_queries(layout):
-        if name in (canned.name, canned.slug) or (name.isdigit() and int(name) == canned.number):
+        if name in (canned.name, canned.slug) or number == canned.number:
             return canned
     return None
 
 
 def resolve(spec: str, layout: Layout | None = None) -> str:
     """The query text ``spec`` stands for: a canned name or number, a file, ``-`` (stdin) or inline text."""
+    return locate(spec, layout)[0]
+
+
+def locate(spec: str, layout: Layout | None = None) -> tuple[str, str]:
+    """The query text ``spec`` stands for, and where it comes from (a file, ``<stdin>``; ``""`` inline)."""
     if spec == "-":
-        return sys.stdin.read()
+        return decode(sys.stdin.buffer.read(), "<stdin>"), "<stdin>"
     canned = find_canned(spec, layout) if re.fullmatch(r"[\w-]+", spec) else None
     if canned:
-        return canned.text
+        return canned.text, str(canned.path)
     path = Path(spec)
-    if spec.endswith((".rq", ".sparql")) or (path.suffix and path.is_file()):
-        if not path.is_file():
+    if spec.endswith((".rq", ".sparql")) or (path.suffix and is_file(path)):
+        if not is_file(path):
             raise LoadError(f"{path}: no such query file")
-        return read_text(path)
+        return read_text(path), str(path)
     if re.search(r"[\s{]", spec):
-        return spec
+        return spec, ""
     raise QueryNotFound(f"{spec!r} is no canned question (see `jikg queries`), query file or query text")
+
+
+def is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; False for what cannot be a path (a long query text, a NUL byte)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def built_dataset(layout: Layout) -> Path:
@@ -151,16 +170,44 @@ def open_dataset(layout: Layout | None = None, dataset: Path | None = None, warn
     return load_nquads(path)
 
 
-def run_local(store: Store, text: str) -> Result:
-    """Run a read-only query over the union of the named graphs, project prefixes predeclared."""
+def run_local(store: Store, text: str, timeout: float | None = None) -> Result:
+    """Run a read-only query over the union of the named graphs, project prefixes predeclared.
+
+    With ``timeout`` (seconds), :class:`QueryTimeout` if there is no answer by then.
+    pyoxigraph cannot cancel a query: it runs on in a daemon thread until the process
+    ends, which is what the ``jikg query`` command does next.
+    """
     check_read_only(text)
+    if timeout is None:
+        return evaluate(store, text)
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["result"] = evaluate(store, text)
+        except Exception as error:  # raised again in the caller's thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=work, name="jikg-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        hint = "narrow it (LIMIT, more specific patterns) or give a longer --timeout"
+        raise QueryTimeout(f"the query ran out of time (--timeout {timeout:g} s): {hint}")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+def evaluate(store: Store, text: str) -> Result:
+    """The whole answer of ``text`` over the union of the named graphs."""
     try:
         answer = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
         return from_oxigraph(answer)
     except SyntaxError as error:
         raise syntax_error(str(error), text) from None
-    except OSError as error:
-        raise QueryError(f"the query failed: {error}") from None
+    except (OSError, RuntimeError) as error:  # RuntimeError: e.g. a call to an unknown function
+        raise QueryError(f"the query cannot be evaluated: {error}") from None
 
 
 @dataclass

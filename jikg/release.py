@@ -30,6 +30,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store, parse
 
 from .dataset import Layout
 from .iris import ONTOLOGY, PREFIXES
+from .swap import OutputError
 
 VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 OWL, DCTERMS = PREFIXES["owl"], PREFIXES["dcterms"]
@@ -145,8 +146,12 @@ def release(layout: Layout, version: str, releases: Path | None = None) -> Path:
             f"release {version} is already published in {target}: a published version is never "
             "overwritten; bump owl:versionInfo and owl:versionIRI, add a CHANGELOG section, release that"
         )
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".release-", dir=folder) as scratch:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        scratch_folder = tempfile.TemporaryDirectory(prefix=".release-", dir=folder)
+    except OSError as error:
+        raise OutputError(f"{folder}: cannot write here: {error.strerror or error}") from None
+    with scratch_folder as scratch:
         result = build(layout, Path(scratch) / "build")
         if not result.ok:
             raise ReleaseRefused(f"release {version} refused: the build failed\n{result.report()}")

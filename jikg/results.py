@@ -143,6 +143,10 @@ def serialize_graph(graph: Graph, fmt: str = "turtle") -> bytes:
     rdf_format = GRAPH_FORMATS[fmt]
     if rdf_format is RdfFormat.N_TRIPLES:
         return serialize(graph.triples, format=rdf_format) or b""
+    if rdf_format is RdfFormat.RDF_XML:
+        from .export import rdfxml_bytes
+
+        return rdfxml_bytes(graph.triples)
     text = "\n".join(str(t) for t in graph.triples)
     prefixes = {p: ns for p, ns in sorted(PREFIXES.items()) if ns in text}
     return serialize(graph.triples, format=rdf_format, prefixes=prefixes) or b""

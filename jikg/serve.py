@@ -44,7 +44,7 @@ from .dataset import Layout, LoadError, load_dataset
 from .oxigraph import BackendRefusal, BackendTimeout, OxigraphServer, Request, ServerError, run_query
 from .query import CannedQuery, built_dataset, canned_queries, open_dataset, stale_inputs
 from .results import Result, serialize_result
-from .sparql import QueryError, RefusedQuery, check_read_only, syntax_error, with_prefixes
+from .sparql import QueryError, RefusedQuery, check_graph_iris, check_read_only, syntax_error, with_prefixes
 
 MAX_BODY = 1024 * 1024
 RESULT_TYPES = {
@@ -176,6 +176,7 @@ class App:
         """Check a query and run it on the backend, within the timeout and the cap."""
         try:
             form = check_read_only(query).form
+            check_graph_iris([*default_graphs, *named_graphs])
         except RefusedQuery as error:
             raise HttpError(403, str(error)) from None
         except QueryError as error:
@@ -190,6 +191,8 @@ class App:
         except BackendRefusal as error:
             if error.status == 400:
                 raise HttpError(400, str(syntax_error(error.body, query, added))) from None
+            if error.status == 500 and "is not supported" in error.body:  # e.g. an unknown function
+                raise HttpError(400, f"the query cannot be evaluated: {error.body}") from None
             raise HttpError(502, f"the SPARQL engine answered {error}") from None
         except ServerError as error:
             raise HttpError(502, str(error)) from None

@@ -26,6 +26,8 @@ KEYWORD = re.compile(r"(?<![\w:?$.@-])([A-Za-z]+)(?![\w:-])")
 PREFIXED = re.compile(r"(?<![\w?$:.-])([A-Za-z](?:[\w.-]*\w)?)?:")
 DECLARED = re.compile(r"(?i)\bPREFIX\s+([A-Za-z](?:[\w.-]*\w)?)?\s*:")
 ORDERED = re.compile(r"(?i)\bORDER\s+BY\b")
+DATASET_CLAUSE = re.compile(r"(?i)(?<![\w:?$])FROM\b")
+FILE_GRAPH = re.compile(r"(?i)\s+(?:NAMED\s+)?<\s*file:")
 EXPECTED_ITEM = re.compile(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\]|[^,\s][^,]*')
 POSITION = re.compile(r"error at (\d+):(\d+): ?([\s\S]*)")
 
@@ -95,10 +97,19 @@ def check_read_only(text: str, allow_service: bool = False) -> Shape:
         raise RefusedQuery(f"read-only: SPARQL Update ({update}) is refused")
     if "SERVICE" in found.keywords and not allow_service:
         raise RefusedQuery("federated queries (SERVICE) are refused: queries run on this graph only")
+    if any(FILE_GRAPH.match(text, m.end()) for m in DATASET_CLAUSE.finditer(mask(text))):
+        raise RefusedQuery("file access is refused: FROM <file:…> names a local file; queries read the graph")
     if found.form not in QUERY_FORMS:
         expected = "expected SELECT, CONSTRUCT, ASK or DESCRIBE"
         raise QueryError(f"not a SPARQL query: {expected}, found {found.form or 'nothing'!r}")
     return found
+
+
+def check_graph_iris(iris: list[str]) -> None:
+    """Refuse ``default-graph-uri``/``named-graph-uri`` values that name local files."""
+    for iri in iris:
+        if iri.strip().lower().startswith("file:"):
+            raise RefusedQuery(f"file access is refused: {iri} names a local file, queries run on this graph")
 
 
 def with_prefixes(text: str) -> tuple[str, int]:
@@ -128,6 +139,8 @@ def explain(expected: str) -> str:
             return "unknown prefix (declare it with PREFIX)" if phrase.startswith("Prefix") else phrase
     if not text.startswith("expected"):
         return text
+    if not text.startswith("expected one of"):
+        return f"unexpected input; {text}"
     items = [i.strip() for i in EXPECTED_ITEM.findall(text.removeprefix("expected one of"))]
     readable = [i for i in items if i and not i.startswith("[") and "\\u" not in i]
     shown = ", ".join(readable[:10]) + (", …" if len(readable) > 10 else "")

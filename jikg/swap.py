@@ -1,13 +1,61 @@
-"""Replace a folder by another in one step, so readers never see half a build."""
+"""Replace a folder by another in one step, so readers never see half a build.
+
+A folder is written into a staging folder beside it (:func:`staging_folder`),
+named ``.<prefix>-<pid>-<random>``, then exchanged with it (:func:`swap_in`). A
+process killed while writing leaves its staging folder behind; the next one
+removes the staging folders of processes that no longer run.
+"""
 
 from __future__ import annotations
 
 import ctypes
 import os
+import re
+import shutil
+import tempfile
 from pathlib import Path
 
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
+STAGING = re.compile(r"\.(?P<prefix>[a-z]+)-(?P<pid>\d+)-[\w]+")
+
+
+class OutputError(Exception):
+    """An output folder could not be written; the message names it."""
+
+
+def staging_folder(target: Path, prefix: str) -> Path:
+    """A new, empty staging folder beside ``target``; leftovers of dead processes are removed first."""
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{target}: is a file, not a folder: give another output folder")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(target.parent, prefix)
+        return Path(tempfile.mkdtemp(prefix=f".{prefix}-{os.getpid()}-", dir=target.parent))
+    except OSError as error:
+        raise OutputError(f"{target}: cannot write here: {error.strerror or error}") from None
+
+
+def remove_stale(folder: Path, prefix: str) -> list[Path]:
+    """Remove ``folder``'s staging folders left by processes that have ended (killed builds)."""
+    removed = []
+    for path in folder.glob(f".{prefix}-*"):
+        found = STAGING.fullmatch(path.name)
+        if found and found["prefix"] == prefix and path.is_dir() and not alive(int(found["pid"])):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def alive(pid: int) -> bool:
+    """Whether a process ``pid`` runs (or exists, as another user's)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def exchange(a: Path, b: Path) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store, serialize
 
-from .dataset import parse_turtle, read_text, union_query
+from .dataset import parse_turtle, read_query, read_text, union_query
 from .iris import PREFIXES, compact
 
 SH = PREFIXES["sh"]
@@ -189,7 +189,7 @@ def run_qc(store: Store, checks: list[Path]) -> list[QCFailure]:
     """Run every QC check; return the ones that returned rows."""
     failures = []
     for path in checks:
-        solutions = union_query(store, read_text(path))
+        solutions = union_query(store, read_query(path))
         names = [v.value for v in solutions.variables]
         rows = tuple(
             tuple(show(row[name]) if row[name] is not None else "" for name in names) for row in solutions

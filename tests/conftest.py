@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,22 @@ def layout() -> Layout:
 def store(layout: Layout) -> Store:
     """The real dataset, loaded once per session."""
     return load_dataset(layout)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's headless Chromium through Playwright, one for every browser test of the session.
+
+    (Playwright's sync API runs one instance per process: two modules cannot each start one.)
+    """
+    from playwright.sync_api import sync_playwright
+
+    from jikg.views.chromium import launch
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
 
 
 def fixture_store(layout: Layout, *paths: Path) -> Store:

@@ -22,7 +22,7 @@ from pyoxigraph import Store
 
 from jikg.dataset import Layout
 from jikg.views import analytics, plan
-from jikg.views.chromium import CHROMIUM, launch
+from jikg.views.chromium import CHROMIUM
 from jikg.views.project import Projection, project
 from jikg.views.site import write_views
 from tests.conftest import DATA, fixture_store
@@ -35,7 +35,7 @@ if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} is missing and JIKG_REQUIRE_BROWSER is set")
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
 
-from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Route, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Route  # noqa: E402
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -101,14 +101,6 @@ class Recorder:
         page.goto(url)
         page.wait_for_selector(SETTLED, state="attached", timeout=30_000)
         return page, self.visit
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

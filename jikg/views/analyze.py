@@ -11,6 +11,7 @@ from pathlib import Path
 from pyoxigraph import Store
 
 from ..dataset import Layout
+from ..swap import OutputError
 from . import analytics, tables
 from .project import Projection, project
 
@@ -33,10 +34,14 @@ def analyze(store: Store, layout: Layout, request: Request) -> str:
     """The text to print; raises ``LookupError`` if a path end names no single node."""
     projection = project(store, layout)
     metrics = analytics.measure(projection.graph)
-    if request.graphml:
-        analytics.write_graphml(projection.graph, metrics, request.graphml)
-    if request.gexf:
-        analytics.write_gexf(projection.graph, metrics, request.gexf)
+    try:
+        if request.graphml:
+            analytics.write_graphml(projection.graph, metrics, request.graphml)
+        if request.gexf:
+            analytics.write_gexf(projection.graph, metrics, request.gexf)
+    except OSError as error:
+        where = error.filename or request.graphml or request.gexf
+        raise OutputError(f"{where}: cannot write: {error.strerror or error}") from None
     if request.path:
         return path_output(projection, request)
     if request.communities:

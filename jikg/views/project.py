@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 from pyoxigraph import NamedNode, Store
 
-from ..dataset import Layout, read_text, union_query
+from ..dataset import Layout, read_query, union_query
 from ..iris import compact
 
 ALT_SEPARATOR = " | "
@@ -54,7 +54,7 @@ class Projection:
 
 def query_text(layout: Layout, name: str) -> str:
     """The text of ``queries/views/<name>.rq``."""
-    return read_text(layout.root / "queries" / "views" / f"{name}.rq")
+    return read_query(layout.root / "queries" / "views" / f"{name}.rq")
 
 
 def select(store: Store, layout: Layout, name: str) -> list[dict[str, str]]:

@@ -8,7 +8,6 @@ view``: the same files written beside the target and swapped in for it.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from pyoxigraph import Store
 from pyvis import network as pyvis_network
 
 from ..dataset import Layout, load_dataset
-from ..swap import swap_in
+from ..swap import OutputError, staging_folder, swap_in
 from . import analytics, page, plan, render, tables, timeline
 from .project import Label, Projection, project
 
@@ -116,12 +115,13 @@ def write_views(folder: Path, store: Store, layout: Layout | None = None) -> lis
 def write_views_folder(layout: Layout, out: Path) -> list[Written]:
     """``jikg view``: load the dataset and replace ``out`` with freshly written views."""
     store = load_dataset(layout)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".views-", dir=out.parent))
+    staging = staging_folder(out, "views")
     try:
         written = write_views(staging, store, layout)
         staging.chmod(0o755)
         swap_in(staging, out)
+    except OSError as error:
+        raise OutputError(f"{out}: cannot write the views: {error.strerror or error}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written

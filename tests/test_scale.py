@@ -1,0 +1,69 @@
+"""Partitioned, parallel, cached SHACL validation gives the results of one run over the whole graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jikg import shacl_parallel
+from jikg.dataset import Layout, load_dataset
+from jikg.partition import CORE, partition
+from jikg.shacl_parallel import validate_partitioned
+from jikg.synth import write_corpus
+from jikg.validate import validate_shacl
+
+
+@pytest.fixture(scope="module")
+def faulty(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Five agreements, four of their activities spoilt."""
+    path = tmp_path_factory.mktemp("scale") / "faulty.nt"
+    write_corpus(path, 5, seed=11, violations=4, progress=False)
+    return path
+
+
+def test_real_graph_is_one_partition(store) -> None:
+    assert partition(store).parts == {}
+
+
+def test_real_graph_partitioned_equals_single(store, layout: Layout) -> None:
+    assert validate_partitioned(store, layout.shapes).results == validate_shacl(store, layout.shapes).results
+
+
+def test_agreements_are_partitions(faulty: Path) -> None:
+    parts = partition(load_dataset(Layout(extras=(faulty,))))
+    assert sorted(parts.parts) == [f"synth-{n:05d}" for n in range(1, 6)]
+    assert parts.key(next(t.subject for t in parts.core)) == CORE
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_partitioned_equals_single(faulty: Path, workers: int) -> None:
+    layout = Layout(extras=(faulty,))
+    store = load_dataset(layout)
+    single = validate_shacl(store, layout.shapes)
+    split = validate_partitioned(store, layout.shapes, workers=workers)
+    assert len(single.violations) == 4
+    assert split.results == single.results
+
+
+def test_cache_revalidates_only_the_changed_partition(faulty: Path, tmp_path: Path, monkeypatch) -> None:
+    layout = Layout(extras=(faulty,))
+    store = load_dataset(layout)
+    cache = tmp_path / "cache"
+    first = validate_partitioned(store, layout.shapes, cache=cache, workers=1)
+    runs: list[list[str]] = []
+    real = shacl_parallel.run_units
+
+    def spy(units, *args):
+        runs.append(sorted(name for name, _ in units))
+        return real(units, *args)
+
+    monkeypatch.setattr(shacl_parallel, "run_units", spy)
+    assert validate_partitioned(store, layout.shapes, cache=cache, workers=1).results == first.results
+    agreement = "https://w3id.org/jikg/id/agreement/synth-00002"
+    spoilt = next(q for q in store if q.subject.value == agreement and "date_doc" in q.predicate.value)
+    store.remove(spoilt)
+    changed = validate_partitioned(store, layout.shapes, cache=cache, workers=1)
+    assert runs == [[], ["synth-00002"]]
+    assert changed.results == validate_shacl(store, layout.shapes).results
+    assert len(changed.violations) == len(first.violations) + 1
