@@ -26,7 +26,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from jikg.dataset import Layout, load_dataset, load_file
-from jikg.iris import PREFIXES, graph_iri
+from jikg.iris import expand, graph_iri
 from jikg.views import analytics, plan, site
 from jikg.views.chromium import CHROMIUM, launch
 from jikg.views.project import project
@@ -57,8 +57,7 @@ SIDES = ["both", "japan", "india", "reciprocal"]
 
 def iri(compact: str) -> NamedNode:
     """The node of a compact IRI (``jact:synth-1``)."""
-    prefix, local = compact.split(":", 1)
-    return NamedNode(PREFIXES[prefix] + local)
+    return NamedNode(expand(compact))
 
 
 class Synth:

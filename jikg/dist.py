@@ -24,7 +24,7 @@ from pyoxigraph import NamedNode, Quad, Store, Triple
 from .dataset import Layout, read_query
 from .docs import IndexPage, index_html, ontology_html
 from .export import sorted_triples, write_nquads, write_ntriples, write_rdfxml, write_trig, write_turtle
-from .iris import PREFIXES, compact, graph_iri
+from .iris import PREFIXES, compact, expand, graph_iri
 from .jsonld import write_context, write_jsonld
 from .metadata import (
     FileFacts,
@@ -138,8 +138,8 @@ def index_page(layout: Layout, release: Release, description: list[Triple], stor
 
 
 def term(prefixed: str) -> NamedNode:
-    prefix, local = prefixed.split(":", 1)
-    return NamedNode(PREFIXES[prefix] + local)
+    """The node of a prefixed name."""
+    return NamedNode(expand(prefixed))
 
 
 def one(store: Store, subject, prefixed: str):

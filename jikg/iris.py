@@ -74,3 +74,9 @@ def compact(iri: str) -> str:
         return f"<{iri}>"
     prefix = next(p for p, ns in PREFIXES.items() if ns == best)
     return f"{prefix}:{iri[len(best) :]}"
+
+
+def expand(curie: str) -> str:
+    """The full IRI of a prefixed name (``jorg:meti`` → ``https://w3id.org/jikg/id/org/meti``)."""
+    prefix, local = curie.split(":", 1)
+    return PREFIXES[prefix] + local

@@ -7,8 +7,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import rdflib
-from pyoxigraph import DefaultGraph, Quad, RdfFormat, parse, serialize
+from pyoxigraph import DefaultGraph, Quad, RdfFormat, parse
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+from jikg.validate import to_rdflib as graph_of
 
 RDFLIB_FORMATS = {
     ".ttl": "turtle",
@@ -22,8 +24,7 @@ RDFLIB_FORMATS = {
 
 def to_rdflib(triples: Iterable) -> rdflib.Graph:
     """An rdflib graph of pyoxigraph triples or quads (graph names dropped)."""
-    data = serialize([q.triple if isinstance(q, Quad) else q for q in triples], format=RdfFormat.N_TRIPLES)
-    return rdflib.Graph().parse(data=data, format="nt")
+    return graph_of(q.triple if isinstance(q, Quad) else q for q in triples)
 
 
 def read_pyoxigraph(path: Path) -> list[Quad]:

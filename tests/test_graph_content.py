@@ -5,12 +5,11 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Literal, NamedNode, Store
 
-from jikg.iris import PREFIXES, clause_iri
+from jikg.iris import clause_iri, expand
 
 
 def iri(curie: str) -> NamedNode:
-    prefix, local = curie.split(":", 1)
-    return NamedNode(PREFIXES[prefix] + local)
+    return NamedNode(expand(curie))
 
 
 def objects(store: Store, subject: NamedNode, predicate: str) -> list:
