@@ -18,7 +18,7 @@ from pyoxigraph import Store
 
 from .dataset import Layout, load_dataset, read_query, union_query
 from .dist import write_dist
-from .export import sorted_quads, sorted_triples, write_nquads, write_ntriples, write_trig, write_turtle
+from .export import sorted_quads, sorted_triples
 from .iris import compact
 from .report import qc_text, shacl_text, summary_text, write_shacl_turtle
 from .shacl_parallel import validate_partitioned
@@ -28,6 +28,9 @@ from .validate import QCFailure, ShaclOutcome, run_qc
 if TYPE_CHECKING:
     from .reason import Reasoning
 
+
+#: The merged graph and the named graphs, at the top of build/ as in build/dist/.
+DUMPS = ("graph.ttl", "graph.nt", "dataset.nq", "dataset.trig")
 
 @dataclass
 class BuildResult:
@@ -100,15 +103,22 @@ def write_outputs(store: Store, result: BuildResult) -> list[str]:
     return written
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """``target`` as a hard link to ``source`` (a copy where the file system has no links)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def write_all(folder: Path, store: Store, result: BuildResult) -> None:
     """The build's files: graph dumps, reports, summary."""
     quads = list(store)
     triples = sorted_triples(quads)
     named = sorted_quads(quads)
-    write_turtle(folder / "graph.ttl", triples)
-    write_ntriples(folder / "graph.nt", triples)
-    write_nquads(folder / "dataset.nq", named)
-    write_trig(folder / "dataset.trig", named)
+    write_dist(folder / "dist", store, result.layout, triples, named)
+    for name in DUMPS:  # the same bytes as the release files: link them, do not serialise twice
+        link_or_copy(folder / "dist" / name, folder / name)
     write_shacl_turtle(folder / "validation-report.ttl", result.shacl.report)
     (folder / "validation-report.txt").write_text(result.report(), encoding="utf-8")
     (folder / "summary.txt").write_text(result.summary(), encoding="utf-8")
@@ -116,7 +126,6 @@ def write_all(folder: Path, store: Store, result: BuildResult) -> None:
     (folder / "summary.json").write_text(
         json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    write_dist(folder / "dist", store, result.layout, triples, named)
     from .views.site import write_views  # here, not at the top: pyvis costs ~160 ms to import
 
     write_views(folder / "views", store, result.layout)
