@@ -24,9 +24,9 @@ import posixpath
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, Triple, serialize
 
-from .export import triple_key, used_prefixes
+from .export import ntriples_of, sorted_triples, used_prefixes
 from .iris import BASE, ONTOLOGY, PREFIXES, compact, graph_iri
 
 HTML, TURTLE, JSONLD, NTRIPLES = "text/html", "text/turtle", "application/ld+json", "application/n-triples"
@@ -112,9 +112,14 @@ def not_found(iri: str) -> Response:
 
 
 def distinct_triples(store: Store, subject=None, predicate=None, obj=None) -> list[Triple]:
-    """The distinct triples matching a pattern in any graph, sorted."""
+    """The distinct triples matching a pattern in any graph, sorted (the store's own blank nodes)."""
     found = {q.triple for q in store.quads_for_pattern(subject, predicate, obj, None)}
-    return sorted(found, key=triple_key)
+    return sorted(found, key=str)
+
+
+def in_order(triples) -> list[Triple]:
+    """``triples`` in the exports' order, blank nodes labelled canonically (``jikg.export``)."""
+    return sorted_triples(Quad(t.subject, t.predicate, t.object) for t in triples)
 
 
 def description(store: Store, iri: str) -> list[Triple]:
@@ -122,7 +127,7 @@ def description(store: Store, iri: str) -> list[Triple]:
     node = NamedNode(iri)
     if iri == ONTOLOGY:
         ontology = NamedNode(graph_iri("ontology"))
-        return sorted({q.triple for q in store.quads_for_pattern(None, None, None, ontology)}, key=triple_key)
+        return in_order(q.triple for q in store.quads_for_pattern(None, None, None, ontology))
     found, todo, seen = set(distinct_triples(store, obj=node)), [node], set()
     while todo:
         subject = todo.pop()
@@ -131,7 +136,7 @@ def description(store: Store, iri: str) -> list[Triple]:
             found.add(triple)
             if isinstance(triple.object, BlankNode) and triple.object not in seen:
                 todo.append(triple.object)
-    return sorted(found, key=triple_key)
+    return in_order(found)
 
 
 def rdf_body(triples: list[Triple], media: str) -> bytes:
@@ -141,7 +146,7 @@ def rdf_body(triples: list[Triple], media: str) -> bytes:
 
         return dumps(compacted(triples)).encode("utf-8")
     fmt = RdfFormat.TURTLE if media == TURTLE else RdfFormat.N_TRIPLES
-    prefixes = used_prefixes(str(t) for t in triples) if media == TURTLE else None
+    prefixes = used_prefixes(ntriples_of(triples)) if media == TURTLE else None
     return serialize(triples, format=fmt, prefixes=prefixes)
 
 
@@ -165,7 +170,7 @@ def well_known_void(void: list[Triple], accept: str | None) -> Response:
     media = negotiate(accept, DATA_OFFERS)
     if media is None:
         return not_acceptable(DATA_OFFERS)
-    return Response(200, CONTENT_TYPES[media], rdf_body(sorted(void, key=triple_key), media))
+    return Response(200, CONTENT_TYPES[media], rdf_body(in_order(void), media))
 
 
 def iri_for_path(path: str) -> str:
