@@ -11,6 +11,11 @@ network fetch at parse time), the published copy lets others reuse it.
 
 Input triples are sorted and their blank nodes canonical (see
 :mod:`jikg.export`); keys are written sorted, so the bytes depend on the graph only.
+
+Compaction is pure Python: about 40 µs a triple (4 s at 100k triples; 108 s and
+2.5 GB at 1M). A graph above :data:`COMPACT_LIMIT` triples is therefore written
+as *expanded* JSON-LD by Oxigraph's streaming serialiser (Rust, 0.1 s at 100k),
+in the same sorted order: the same RDF, full IRIs instead of prefixed names.
 """
 
 from __future__ import annotations
@@ -18,11 +23,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
 from .iris import PREFIXES
 
 RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
+#: The largest graph written compacted; larger ones are written expanded (see the module docstring).
+COMPACT_LIMIT = 100_000
 
 
 def context() -> dict[str, dict[str, str]]:
@@ -79,8 +86,11 @@ def dumps(document: dict) -> str:
 
 
 def write_jsonld(path: Path, triples: list[Triple]) -> None:
-    """Write ``triples`` as compacted JSON-LD."""
-    path.write_text(dumps(compacted(triples)), encoding="utf-8")
+    """Write ``triples`` as compacted JSON-LD, or expanded above :data:`COMPACT_LIMIT` triples."""
+    if len(triples) > COMPACT_LIMIT:
+        path.write_bytes(serialize(triples, format=RdfFormat.JSON_LD) or b"[]")
+    else:
+        path.write_text(dumps(compacted(triples)), encoding="utf-8")
 
 
 def write_context(path: Path) -> None:
