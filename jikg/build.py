@@ -3,6 +3,11 @@
 Outputs are written into a fresh staging folder beside ``build/`` and swapped in
 at the end (``renameat2(RENAME_EXCHANGE)`` where the kernel has it), so a failed
 or killed build leaves the previous ``build/`` exactly as it was.
+
+SHACL, the JSON-LD, the ontology's pyLODE page and the views are stages
+(:mod:`jikg.stages`): one whose inputs are unchanged copies its last output from
+``.cache/build/`` (:mod:`jikg.stagecache`) and imports none of its libraries; the
+outputs are the bytes a cold build (``jikg build --no-cache``) writes.
 """
 
 from __future__ import annotations
@@ -18,10 +23,10 @@ from pyoxigraph import Store
 
 from .dataset import Layout, load_dataset, read_query, union_query
 from .dist import write_dist
-from .export import sorted_quads, sorted_triples
 from .iris import compact
-from .report import qc_text, shacl_text, summary_text, write_shacl_turtle
-from .shacl_parallel import validate_partitioned
+from .report import qc_text, shacl_text, summary_text
+from .stagecache import StageCache
+from .stages import ShaclStage, Snapshot, shacl_stage, views_stage, write_report
 from .swap import OutputError, staging_folder, swap_in
 from .validate import QCFailure, ShaclOutcome, run_qc
 
@@ -45,6 +50,10 @@ class BuildResult:
     written: list[str] = field(default_factory=list)
     layout: Layout = field(default_factory=Layout)
     reasoning: Reasoning | None = None
+    #: The cache the stages used (``ran``, ``reused``), the dataset as written, SHACL's stage output.
+    stages: StageCache = field(default_factory=lambda: StageCache(None))
+    snapshot: Snapshot | None = None
+    shacl_stage: ShaclStage | None = None
 
     @property
     def ok(self) -> bool:
@@ -65,20 +74,32 @@ def counts(store: Store, query_path: Path) -> dict[str, int]:
     return {compact(row[0].value): int(row[1].value) for row in rows}
 
 
-def build(layout: Layout | None = None, out_dir: Path | None = None, reason: bool = False) -> BuildResult:
-    """Build the graph; write ``out_dir`` only if it validates (and, with ``reason``, is consistent)."""
+def build(
+    layout: Layout | None = None, out_dir: Path | None = None, reason: bool = False, cache: bool = True
+) -> BuildResult:
+    """Build the graph; write ``out_dir`` only if it validates (and, with ``reason``, is consistent).
+
+    Stages whose inputs are unchanged reuse their outputs from ``.cache/build/``
+    (:mod:`jikg.stages`); ``cache=False`` runs every stage (and no cache is read or written).
+    """
     layout = layout or Layout()
     out_dir = out_dir or layout.root / "build"
     store = load_dataset(layout)
     report_dir = layout.root / "queries" / "report"
+    stages = StageCache(layout.root / ".cache" / "build" if cache else None)
+    snapshot = Snapshot.of(store)
+    shacl = shacl_stage(store, layout, snapshot, stages)
     result = BuildResult(
         out_dir=out_dir,
         triples=len(store),
         graphs=counts(store, report_dir / "graph-counts.rq"),
         classes=counts(store, report_dir / "class-counts.rq"),
-        shacl=validate_partitioned(store, layout.shapes, cache=layout.root / ".cache" / "shacl"),
+        shacl=shacl.outcome,
         qc=run_qc(store, layout.queries("qc")),
         layout=layout,
+        stages=stages,
+        snapshot=snapshot,
+        shacl_stage=shacl,
     )
     if reason and result.ok:
         add_reasoning(store, result, report_dir)
@@ -112,23 +133,19 @@ def link_or_copy(source: Path, target: Path) -> None:
 
 
 def write_all(folder: Path, store: Store, result: BuildResult) -> None:
-    """The build's files: graph dumps, reports, summary."""
-    quads = list(store)
-    triples = sorted_triples(quads)
-    named = sorted_quads(quads)
-    write_dist(folder / "dist", store, result.layout, triples, named)
+    """The build's files: graph dumps, reports, summary, views."""
+    snapshot = result.snapshot or Snapshot.of(store)
+    write_dist(folder / "dist", store, result.layout, snapshot.triples, snapshot.quads, result.stages)
     for name in DUMPS:  # the same bytes as the release files: link them, do not serialise twice
         link_or_copy(folder / "dist" / name, folder / name)
-    write_shacl_turtle(folder / "validation-report.ttl", result.shacl.report)
+    write_report(folder, result.shacl_stage or ShaclStage(result.shacl))
     (folder / "validation-report.txt").write_text(result.report(), encoding="utf-8")
     (folder / "summary.txt").write_text(result.summary(), encoding="utf-8")
     summary = {"triples": result.triples, "graphs": result.graphs, "classes": result.classes}
     (folder / "summary.json").write_text(
         json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    from .views.site import write_views  # here, not at the top: pyvis costs ~160 ms to import
-
-    write_views(folder / "views", store, result.layout)
+    views_stage(folder / "views", store, result.layout, snapshot, result.stages)
 
 
 def add_reasoning(store: Store, result: BuildResult, report_dir: Path) -> None:
@@ -136,6 +153,7 @@ def add_reasoning(store: Store, result: BuildResult, report_dir: Path) -> None:
     from .reason import reason
 
     result.reasoning = reason(store)
+    result.snapshot = Snapshot.of(store)  # the inferred graph is written too
     result.triples = len(store)
     result.graphs = counts(store, report_dir / "graph-counts.rq")
     result.classes = counts(store, report_dir / "class-counts.rq")

@@ -39,7 +39,7 @@ def run_build(args: argparse.Namespace) -> int:
 
     layout = Layout(args.root.resolve(), tuple(path.resolve() for path in args.extra))
     try:
-        result = build(layout, args.out.resolve() if args.out else None, reason=args.reason)
+        result = build(layout, args.out.resolve() if args.out else None, args.reason, not args.no_cache)
     except ReasonerUnavailable as error:
         print(f"error: --reason: {error}", file=sys.stderr)
         return EXIT_UNAVAILABLE
@@ -143,6 +143,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--reason", action="store_true", help="add the OWL 2 RL closure; check with HermiT")
     build.add_argument("--extra", type=Path, action="append", default=[], metavar="FILE.nt",
                        help="also load this N-Triples file as the named graph of its stem (jikg synth)")
+    build.add_argument("--no-cache", action="store_true",
+                       help="a cold build: run every stage, neither read nor write the caches in ROOT/.cache "
+                       "(by default a stage whose inputs are unchanged reuses its last output)")
     build.set_defaults(func=run_build)
     add_synth_parser(commands)
     publish = commands.add_parser("release", help="publish a version: build, check, write releases/VERSION/")

@@ -17,9 +17,10 @@ metadata (:mod:`jikg.metadata`) make two builds of the same inputs byte-identica
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, Store, Triple
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple, serialize
 
 from .dataset import Layout, read_query
 from .docs import IndexPage, index_html, ontology_html
@@ -38,16 +39,27 @@ from .metadata import (
     void_triples,
 )
 from .pages import human_size
+from .stagecache import StageCache, read_tree, stage_key, write_tree
 
 CHECKSUMS = "SHA256SUMS"
 UNDESCRIBED = {"catalog.ttl", "index.html", CHECKSUMS}  # they describe the others
 
 
-def write_dist(folder: Path, store: Store, layout: Layout, triples: list[Triple], quads: list[Quad]) -> None:
-    """Write the release files of ``store`` (``triples`` merged, ``quads`` by graph, both sorted)."""
+def write_dist(
+    folder: Path,
+    store: Store,
+    layout: Layout,
+    triples: list[Triple],
+    quads: list[Quad],
+    stages: StageCache | None = None,
+) -> None:
+    """Write the release files of ``store`` (``triples`` merged, ``quads`` by graph, both sorted).
+
+    With ``stages``, the JSON-LD and the pyLODE page are reused when their triples are unchanged.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    write_graph_files(folder, triples, quads)
-    write_ontology_files(folder, ontology_triples(store))
+    write_graph_files(folder, triples, quads, stages)
+    write_ontology_files(folder, ontology_triples(store), stages)
     described = description_store(store, layout)
     release = release_of(described, layout)
     void = void_triples(described, layout)
@@ -65,11 +77,31 @@ def write_dist(folder: Path, store: Store, layout: Layout, triples: list[Triple]
     write_checksums(folder)
 
 
-def write_graph_files(folder: Path, triples: list[Triple], quads: list[Quad]) -> None:
+def cached_files(
+    stages: StageCache | None, stage: str, triples: list[Triple], folder: Path, write: Callable[[], list[str]]
+) -> None:
+    """The stage's files for ``triples``: from the cache into ``folder``, or ``write()`` them and store."""
+    stages = stages or StageCache(None)
+    key = stage_key(stage, [serialize(triples, format=RdfFormat.N_TRIPLES) or b""])
+    files = stages.get(stage, key)
+    if files is not None:
+        write_tree(folder, files)
+    else:
+        stages.put(stage, key, read_tree(folder, write()))
+
+
+def write_graph_files(
+    folder: Path, triples: list[Triple], quads: list[Quad], stages: StageCache | None = None
+) -> None:
     """The graph merged (Turtle, N-Triples, JSON-LD, RDF/XML), by named graph (TriG, N-Quads)."""
     write_turtle(folder / "graph.ttl", triples)
     write_ntriples(folder / "graph.nt", triples)
-    write_jsonld(folder / "graph.jsonld", triples)
+
+    def jsonld() -> list[str]:
+        write_jsonld(folder / "graph.jsonld", triples)
+        return ["graph.jsonld"]
+
+    cached_files(stages, "graph-jsonld", triples, folder, jsonld)
     write_rdfxml(folder / "graph.rdf", triples)
     write_trig(folder / "dataset.trig", quads)
     write_nquads(folder / "dataset.nq", quads)
@@ -82,12 +114,17 @@ def ontology_triples(store: Store) -> list[Triple]:
     return sorted_triples(store.quads_for_pattern(None, None, None, graph))
 
 
-def write_ontology_files(folder: Path, ontology: list[Triple]) -> None:
+def write_ontology_files(folder: Path, ontology: list[Triple], stages: StageCache | None = None) -> None:
     """The ontology alone: Turtle, RDF/XML, JSON-LD and its pyLODE documentation."""
     write_turtle(folder / "ontology.ttl", ontology)
     write_rdfxml(folder / "ontology.rdf", ontology)
-    write_jsonld(folder / "ontology.jsonld", ontology)
-    (folder / "ontology.html").write_text(ontology_html(ontology), encoding="utf-8")
+
+    def docs() -> list[str]:
+        write_jsonld(folder / "ontology.jsonld", ontology)
+        (folder / "ontology.html").write_text(ontology_html(ontology), encoding="utf-8")
+        return ["ontology.jsonld", "ontology.html"]
+
+    cached_files(stages, "ontology-docs", ontology, folder, docs)
 
 
 def as_quads(triples: list[Triple]) -> list[Quad]:

@@ -14,14 +14,17 @@ pyLODE 3.3.4 (pinned: 3.4.1 fails at import) renders the ontology. It is given a
 - a triple with a ``javascript:``, ``vbscript:`` or ``data:`` IRI is left out: pyLODE
   links every IRI it shows, and a click on such a link would run it.
 
-Two fixes for pyLODE 3.3.4 itself, both applied in :func:`import_pylode`:
+Three fixes for pyLODE 3.3.4 itself, all applied in :func:`import_pylode`:
 
 - importing it calls ``logging.basicConfig(level=DEBUG)``; the root logger is
   restored afterwards, so a build does not start printing every library's debug log;
 - it gathers the members of an ``owl:unionOf``/``owl:intersectionOf`` in a ``set`` of
   HTML elements, which iterates in memory-address order, so the page changed from
   one build to the next; its module gets an insertion-ordered stand-in (the list's
-  own order), the only ``set()`` that module makes.
+  own order), the only ``set()`` that module makes;
+- its namespace section walks every bound namespace for every term of every triple
+  (a fifth of the page's time); :func:`make_namespaces` gives the same section from
+  the distinct terms.
 """
 
 from __future__ import annotations
@@ -108,7 +111,29 @@ def import_pylode():
                 root.removeHandler(handler)
         root.setLevel(level)
     pylode.utils.set = InsertionOrderedSet
+    OntPub._make_namespaces = make_namespaces
     return OntPub
+
+
+def make_namespaces(self) -> None:
+    """pyLODE's ``OntPub._make_namespaces``, each distinct term matched once (the same HTML)."""
+    from itertools import chain
+
+    from dominate.tags import code, dd, div, dl, dt, h2
+
+    bound = list(self.ont.namespaces())
+    terms = {str(n) for n in chain(self.ont.subjects(), self.ont.predicates(), self.ont.objects())}
+    used = {prefix: ns for term in terms for prefix, ns in bound if term.startswith(ns)}
+    with self.content, div(id="namespaces"):
+        h2("Namespaces")
+        with dl():
+            if self.toc.get("namespaces") is None:
+                self.toc["namespaces"] = []
+            for prefix, ns in sorted(used.items()):
+                shown = prefix if prefix != "" else ":"
+                dt(shown, id=shown)
+                dd(code(ns))
+                self.toc["namespaces"].append(("#" + prefix, prefix))
 
 
 def ontology_html(triples: list[Triple]) -> str:

@@ -20,21 +20,26 @@ LONG_LABEL = 30
 CAPTION_LIMIT = 46
 
 
+def char_width(char: str) -> int:
+    """A character's display width: 2 if East Asian wide or full-width, else 1."""
+    return 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+
 def columns(text: str) -> int:
     """Display width: East Asian wide and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return sum(map(char_width, text))
 
 
 def wrap(text: str, width: int = CAPTION_COLUMNS) -> str:
     """Wrap at spaces; a run without spaces (Japanese) is cut every ``width`` columns."""
     lines: list[str] = []
     for line in textwrap.wrap(text, width=width, break_long_words=False) or [""]:
-        current = ""
+        current, used = "", 0  # the line so far and its columns (counted once, not per character)
         for char in line:
-            if columns(current + char) > width and current:
+            if used + (w := char_width(char)) > width and current:
                 lines.append(current)
-                current = ""
-            current += char
+                current, used = "", 0
+            current, used = current + char, used + w
         lines.append(current)
     return "\n".join(lines)
 
@@ -51,9 +56,10 @@ def shorten(text: str, limit: int = CAPTION_LIMIT) -> str:
     """``text`` cut to ``limit`` columns with an ellipsis (the full label is in the tooltip and panel)."""
     if columns(text) <= limit:
         return text
-    cut = ""
+    cut, used = "", 0
     for char in text:
-        if columns(cut + char) > limit - 1:
+        used += char_width(char)
+        if used > limit - 1:
             break
         cut += char
     return cut.rstrip(" ,;:、") + "…"

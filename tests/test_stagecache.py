@@ -1,0 +1,139 @@
+"""Incremental builds: a stage re-runs exactly when what it reads changed, and a cached build is a cold one.
+
+Each test works on its own copy of a project whose cache one build has filled; the
+outputs are compared with a build of the same inputs run with ``--no-cache``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jikg import stagecache
+from jikg.build import build
+from jikg.cli import main, parser
+from jikg.dataset import Layout
+
+from .test_build import copy_project, snapshot
+
+STAGES = ["shacl", "graph-jsonld", "ontology-docs", "views"]
+LAZY = ("pyshacl", "pyvis", "pylode", "pyld", "rdflib", "networkx")
+PROBE = (
+    "import sys; from jikg.cli import main; code = main({argv!r}); "
+    "print(*[m for m in {lazy!r} if m in sys.modules], file=sys.stderr); sys.exit(code)"
+)
+
+
+@pytest.fixture(scope="module")
+def warmed(layout: Layout, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project, built once: its cache holds every stage."""
+    root = tmp_path_factory.mktemp("warmed")
+    copy_project(layout, root)
+    result = build(Layout(root))
+    assert result.ok and result.stages.ran == STAGES and not result.stages.reused
+    return root
+
+
+@pytest.fixture
+def project(warmed: Path, tmp_path: Path) -> Layout:
+    """A private copy of the warmed project (inputs, cache and build)."""
+    shutil.copytree(warmed, tmp_path / "project")
+    return Layout(tmp_path / "project")
+
+
+def cold(layout: Layout, out: Path) -> dict[str, bytes]:
+    """The outputs of a build without the cache (nothing read or written there)."""
+    result = build(layout, out, cache=False)
+    assert result.ok and result.stages.ran == STAGES
+    return snapshot(out)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_nothing_changed_nothing_runs_and_the_outputs_are_a_cold_builds(
+    project: Layout, tmp_path: Path
+) -> None:
+    result = build(project, tmp_path / "warm")
+    assert result.ok and result.stages.ran == [] and result.stages.reused == STAGES
+    assert snapshot(tmp_path / "warm") == cold(project, tmp_path / "cold")
+
+
+def test_a_warm_build_imports_none_of_the_stage_libraries(project: Layout, tmp_path: Path) -> None:
+    argv = ["--root", str(project.root), "build", "--out", str(tmp_path / "warm")]
+    probe = [sys.executable, "-c", PROBE.format(argv=argv, lazy=LAZY)]
+    subprocess.run(probe, capture_output=True, check=True)  # the code on disk now: edited since `warmed`?
+    done = subprocess.run(probe, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == ""
+
+
+def test_a_changed_graph_file_reruns_shacl_jsonld_and_views_not_the_ontology_docs(
+    project: Layout, tmp_path: Path
+) -> None:
+    forums = project.root / "graphs" / "forums.ttl"
+    edit(forums, 'skos:altLabel "UN"@en ;', 'skos:altLabel "UN"@en , "UNO"@en ;')
+    result = build(project, tmp_path / "warm")
+    assert result.ok, result.report()
+    assert result.stages.ran == ["shacl", "graph-jsonld", "views"]
+    assert result.stages.reused == ["ontology-docs"]
+    assert snapshot(tmp_path / "warm") == cold(project, tmp_path / "cold")
+
+
+@pytest.mark.parametrize(
+    ("folder", "stage"), [("shapes", "shacl"), ("queries/views", "views")], ids=["shapes", "view-queries"]
+)
+def test_a_changed_stage_input_reruns_that_stage_only(project: Layout, folder: str, stage: str) -> None:
+    first = sorted((project.root / folder).iterdir())[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    result = build(project)
+    assert result.ok and result.stages.ran == [stage]
+
+
+def test_changed_code_reruns_every_stage(project: Layout, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stagecache, "code_version", lambda: "another version of jikg")
+    assert build(project).stages.ran == STAGES
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "missing", "manifest"])
+def test_a_damaged_cache_entry_is_rebuilt_never_used(project: Layout, tmp_path: Path, damage: str) -> None:
+    entry = next((project.root / ".cache" / "build" / "views").iterdir())
+    page = entry / "files" / "network.html"
+    if damage == "corrupt":
+        page.write_bytes(page.read_bytes().replace(b"<html", b"<HTML", 1))
+    elif damage == "missing":
+        page.unlink()
+    else:
+        (entry / stagecache.MANIFEST).write_text("{not json", encoding="utf-8")
+    result = build(project, tmp_path / "warm")
+    assert result.stages.ran == ["views"]
+    assert snapshot(tmp_path / "warm") == cold(project, tmp_path / "cold")
+    assert build(project, tmp_path / "again").stages.ran == [], "the rebuilt entry was not stored"
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(layout: Layout, tmp_path: Path) -> None:
+    fresh = copy_project(layout, tmp_path / "fresh")
+    assert main(["--root", str(fresh.root), "build", "--no-cache"]) == 0
+    assert not (fresh.root / ".cache").exists()
+    assert "--no-cache" in parser()._subparsers._group_actions[0].choices["build"].format_help()
+
+
+def test_invalid_data_fails_the_same_way_from_the_cache(layout: Layout, tmp_path: Path, capsys) -> None:
+    broken = copy_project(layout, tmp_path / "broken")
+    edit(broken.root / "graphs" / "activities.ttl", "jikg:area jarea:semiconductor-ecosystem", "")
+    outcomes = []
+    for _ in range(2):
+        code = main(["--root", str(broken.root), "build"])
+        outcomes.append((code, capsys.readouterr()))
+    assert outcomes[0] == outcomes[1] and outcomes[0][0] == 1
+    assert not (broken.root / "build").exists()
+    results = next((broken.root / ".cache" / "build" / "shacl").iterdir()) / "files" / "results.json"
+    assert json.loads(results.read_text(encoding="utf-8")), "the failing results were not cached"
