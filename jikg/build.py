@@ -135,7 +135,7 @@ def link_or_copy(source: Path, target: Path) -> None:
 def write_all(folder: Path, store: Store, result: BuildResult) -> None:
     """The build's files: graph dumps, reports, summary, views."""
     snapshot = result.snapshot or Snapshot.of(store)
-    write_dist(folder / "dist", store, result.layout, snapshot.triples, snapshot.quads, result.stages)
+    write_dist(folder / "dist", store, result.layout, snapshot.graph_nt, snapshot.dataset_nq, result.stages)
     for name in DUMPS:  # the same bytes as the release files: link them, do not serialise twice
         link_or_copy(folder / "dist" / name, folder / name)
     write_report(folder, result.shacl_stage or ShaclStage(result.shacl))

@@ -20,11 +20,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple, serialize
+from pyoxigraph import NamedNode, Quad, Store, Triple
 
 from .dataset import Layout, read_query
 from .docs import IndexPage, index_html, ontology_html
-from .export import sorted_triples, write_nquads, write_ntriples, write_rdfxml, write_trig, write_turtle
+from .export import (
+    ntriples_of,
+    sorted_triples,
+    write_nquads,
+    write_ntriples,
+    write_rdfxml,
+    write_trig,
+    write_turtle,
+)
 from .iris import PREFIXES, compact, expand, graph_iri
 from .jsonld import write_context, write_jsonld
 from .metadata import (
@@ -49,16 +57,16 @@ def write_dist(
     folder: Path,
     store: Store,
     layout: Layout,
-    triples: list[Triple],
-    quads: list[Quad],
+    graph_nt: bytes,
+    dataset_nq: bytes,
     stages: StageCache | None = None,
 ) -> None:
-    """Write the release files of ``store`` (``triples`` merged, ``quads`` by graph, both sorted).
+    """Write the release files of ``store`` (its graphs merged as N-Triples, and as N-Quads; both sorted).
 
     With ``stages``, the JSON-LD and the pyLODE page are reused when their triples are unchanged.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    write_graph_files(folder, triples, quads, stages)
+    write_graph_files(folder, graph_nt, dataset_nq, stages)
     write_ontology_files(folder, ontology_triples(store), stages)
     described = description_store(store, layout)
     release = release_of(described, layout)
@@ -78,11 +86,11 @@ def write_dist(
 
 
 def cached_files(
-    stages: StageCache | None, stage: str, triples: list[Triple], folder: Path, write: Callable[[], list[str]]
+    stages: StageCache | None, stage: str, ntriples: bytes, folder: Path, write: Callable[[], list[str]]
 ) -> None:
-    """The stage's files for ``triples``: from the cache into ``folder``, or ``write()`` them and store."""
+    """The stage's files for these triples: from the cache into ``folder``, or ``write()`` them and store."""
     stages = stages or StageCache(None)
-    key = stage_key(stage, [serialize(triples, format=RdfFormat.N_TRIPLES) or b""])
+    key = stage_key(stage, [ntriples])
     files = stages.get(stage, key)
     if files is not None:
         write_tree(folder, files)
@@ -91,20 +99,23 @@ def cached_files(
 
 
 def write_graph_files(
-    folder: Path, triples: list[Triple], quads: list[Quad], stages: StageCache | None = None
+    folder: Path, graph_nt: bytes, dataset_nq: bytes, stages: StageCache | None = None
 ) -> None:
-    """The graph merged (Turtle, N-Triples, JSON-LD, RDF/XML), by named graph (TriG, N-Quads)."""
-    write_turtle(folder / "graph.ttl", triples)
-    write_ntriples(folder / "graph.nt", triples)
+    """The graph merged (Turtle, N-Triples, JSON-LD, RDF/XML), by named graph (TriG, N-Quads).
+
+    ``graph_nt`` and ``dataset_nq`` are sorted, canonical N-Triples and N-Quads (``jikg.export.store_dumps``).
+    """
+    write_turtle(folder / "graph.ttl", graph_nt)
+    write_ntriples(folder / "graph.nt", graph_nt)
 
     def jsonld() -> list[str]:
-        write_jsonld(folder / "graph.jsonld", triples)
+        write_jsonld(folder / "graph.jsonld", graph_nt)
         return ["graph.jsonld"]
 
-    cached_files(stages, "graph-jsonld", triples, folder, jsonld)
-    write_rdfxml(folder / "graph.rdf", triples)
-    write_trig(folder / "dataset.trig", quads)
-    write_nquads(folder / "dataset.nq", quads)
+    cached_files(stages, "graph-jsonld", graph_nt, folder, jsonld)
+    write_rdfxml(folder / "graph.rdf", graph_nt)
+    write_trig(folder / "dataset.trig", dataset_nq)
+    write_nquads(folder / "dataset.nq", dataset_nq)
     write_context(folder / "context.jsonld")
 
 
@@ -124,7 +135,7 @@ def write_ontology_files(folder: Path, ontology: list[Triple], stages: StageCach
         (folder / "ontology.html").write_text(ontology_html(ontology), encoding="utf-8")
         return ["ontology.jsonld", "ontology.html"]
 
-    cached_files(stages, "ontology-docs", ontology, folder, docs)
+    cached_files(stages, "ontology-docs", ntriples_of(ontology), folder, docs)
 
 
 def as_quads(triples: list[Triple]) -> list[Quad]:

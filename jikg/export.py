@@ -94,7 +94,18 @@ def store_ntriples(store: Store) -> bytes:
 
 def store_nquads(store: Store) -> bytes:
     """The store's quads as sorted, canonical N-Quads, graph by graph."""
-    return b"".join(in_graph(sort_lines(data), g) for g, data in graph_dumps(store).items())
+    return nquads_of(graph_dumps(store))
+
+
+def store_dumps(store: Store) -> tuple[bytes, bytes]:
+    """``store_ntriples`` and ``store_nquads`` from one dump of each graph."""
+    dumps = graph_dumps(store)
+    return sort_lines(b"".join(dumps.values())), nquads_of(dumps)
+
+
+def nquads_of(dumps: dict[Graph, bytes]) -> bytes:
+    """Each graph's dump sorted, as N-Quads of that graph, graph after graph."""
+    return b"".join(in_graph(sort_lines(data), g) for g, data in dumps.items())
 
 
 def in_graph(ntriples: bytes, graph: Graph) -> bytes:
@@ -114,11 +125,12 @@ def sorted_triples(quads: Iterable[Quad]) -> list[Triple]:
     return [q.triple for q in parse(sorted_ntriples(quads), format=NT)]
 
 
-def sorted_quads(quads: Iterable[Quad]) -> list[Quad]:
-    """The quads sorted graph by graph, blank nodes canonical."""
+def sorted_nquads(quads: Iterable[Quad]) -> bytes:
+    """``quads`` as sorted, canonical N-Quads, graph by graph."""
     store = Store()
     store.extend(canonical(quads))
-    return list(parse(store_nquads(store), format=NQ))
+    return store_nquads(store)
+
 
 
 def used_prefixes(data: bytes) -> dict[str, str]:
@@ -156,12 +168,12 @@ def write_trig(path: Path, quads: list[Quad] | bytes) -> None:
     serialize(parse(data, format=NQ), output=str(path), format=RdfFormat.TRIG, prefixes=used_prefixes(data))
 
 
-def write_rdfxml(path: Path, triples: list[Triple]) -> None:
-    """RDF/XML in the order given, with the project's prefixes (only those used)."""
+def write_rdfxml(path: Path, triples: list[Triple] | bytes) -> None:
+    """RDF/XML in the order given (a list or N-Triples), with the project's prefixes (only those used)."""
     path.write_bytes(rdfxml_bytes(triples))
 
 
-def rdfxml_bytes(triples: list[Triple]) -> bytes:
+def rdfxml_bytes(triples: list[Triple] | bytes) -> bytes:
     """RDF/XML of ``triples``, carriage returns written as ``&#13;``.
 
     An XML parser turns a raw carriage return into a line feed
@@ -169,6 +181,6 @@ def rdfxml_bytes(triples: list[Triple]) -> bytes:
     read back as written; as a character reference it does. pyoxigraph writes
     markup with line feeds only, so every carriage return is inside a value.
     """
-    prefixes = used_prefixes(ntriples_of(triples))
-    data = serialize(triples, format=RdfFormat.RDF_XML, prefixes=prefixes) or b""
-    return data.replace(b"\r", b"&#13;")
+    data = triples if isinstance(triples, bytes) else ntriples_of(triples)
+    xml = serialize(parse(data, format=NT), format=RdfFormat.RDF_XML, prefixes=used_prefixes(data)) or b""
+    return xml.replace(b"\r", b"&#13;")

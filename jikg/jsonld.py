@@ -13,9 +13,10 @@ Input triples are sorted and their blank nodes canonical (see
 :mod:`jikg.export`); keys are written sorted, so the bytes depend on the graph only.
 
 Compaction is pure Python: about 40 µs a triple (4 s at 100k triples; 108 s and
-2.5 GB at 1M). A graph above :data:`COMPACT_LIMIT` triples is therefore written
-as *expanded* JSON-LD by Oxigraph's streaming serialiser (Rust, 0.1 s at 100k),
-in the same sorted order: the same RDF, full IRIs instead of prefixed names.
+2.5 GB at 1M). A graph above :data:`COMPACT_LIMIT` triples (about a second of
+compaction; the real graph has ~2,000) is therefore written as *expanded*
+JSON-LD by Oxigraph's streaming serialiser (Rust, 0.1 s at 100k), in the same
+sorted order: the same RDF, full IRIs instead of prefixed names.
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from .iris import PREFIXES
 
 RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
+NT = RdfFormat.N_TRIPLES
 #: The largest graph written compacted; larger ones are written expanded (see the module docstring).
-COMPACT_LIMIT = 100_000
+COMPACT_LIMIT = 25_000
 
 
 def context() -> dict[str, dict[str, str]]:
@@ -85,12 +87,13 @@ def dumps(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def write_jsonld(path: Path, triples: list[Triple]) -> None:
-    """Write ``triples`` as compacted JSON-LD, or expanded above :data:`COMPACT_LIMIT` triples."""
-    if len(triples) > COMPACT_LIMIT:
-        path.write_bytes(serialize(triples, format=RdfFormat.JSON_LD) or b"[]")
+def write_jsonld(path: Path, triples: list[Triple] | bytes) -> None:
+    """Write ``triples`` (a list or N-Triples) as JSON-LD: compacted, expanded above :data:`COMPACT_LIMIT`."""
+    data = triples if isinstance(triples, bytes) else serialize(triples, format=NT) or b""
+    if data.count(b"\n") > COMPACT_LIMIT:
+        path.write_bytes(serialize(parse(data, format=NT), format=RdfFormat.JSON_LD) or b"[]")
     else:
-        path.write_text(dumps(compacted(triples)), encoding="utf-8")
+        path.write_text(dumps(compacted([q.triple for q in parse(data, format=NT)])), encoding="utf-8")
 
 
 def write_context(path: Path) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import RdfFormat, parse
 
-from .export import sorted_triples, write_turtle
+from .export import sorted_ntriples, write_turtle
 
 if TYPE_CHECKING:
     from .build import BuildResult
@@ -53,5 +53,4 @@ def qc_text(failures: list[QCFailure]) -> str:
 def write_shacl_turtle(path: Path, report) -> None:
     """The SHACL report graph as deterministic Turtle (canonical blank nodes)."""
     data = report.serialize(format="nt")
-    triples = sorted_triples(q for q in parse(data, format=RdfFormat.N_TRIPLES))
-    write_turtle(path, triples)
+    write_turtle(path, sorted_ntriples(parse(data, format=RdfFormat.N_TRIPLES)))

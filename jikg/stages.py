@@ -12,13 +12,12 @@ from __future__ import annotations
 import json
 import tempfile
 from dataclasses import asdict, dataclass
-from functools import cached_property
 from pathlib import Path
 
-from pyoxigraph import Quad, RdfFormat, Store, Triple, serialize
+from pyoxigraph import Store
 
 from .dataset import Layout
-from .export import sorted_quads, sorted_triples
+from .export import store_dumps
 from .stagecache import StageCache, files_part, read_tree, stage_key, write_tree
 from .validate import ShaclOutcome, ShapeResult
 
@@ -28,25 +27,14 @@ RESULTS = "results.json"
 
 @dataclass
 class Snapshot:
-    """The dataset as the outputs see it: sorted, blank nodes canonical; its bytes for the stage keys."""
+    """The dataset as the outputs see it: sorted, blank nodes canonical (:mod:`jikg.export`), as bytes."""
 
-    triples: list[Triple]
-    quads: list[Quad]
+    graph_nt: bytes  #: the merged graph, N-Triples
+    dataset_nq: bytes  #: the named graphs, N-Quads
 
     @classmethod
     def of(cls, store: Store) -> Snapshot:
-        quads = list(store)
-        return cls(sorted_triples(quads), sorted_quads(quads))
-
-    @cached_property
-    def graph_nt(self) -> bytes:
-        """The merged graph as N-Triples."""
-        return serialize(self.triples, format=RdfFormat.N_TRIPLES) or b""
-
-    @cached_property
-    def dataset_nq(self) -> bytes:
-        """The named graphs as N-Quads."""
-        return serialize(self.quads, format=RdfFormat.N_QUADS) or b""
+        return cls(*store_dumps(store))
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pyoxigraph import NamedNode, Store
 
 from jikg.dataset import Layout
 from jikg.dist import write_dist
-from jikg.export import sorted_quads, sorted_triples
+from jikg.export import store_dumps
 from jikg.iris import PREFIXES, graph_iri
 
 from .rdfcompare import assert_isomorphic, by_graph, read_graph, read_named_graphs, to_rdflib
@@ -33,16 +33,14 @@ import sys
 from pathlib import Path
 from jikg.dataset import Layout, load_dataset
 from jikg.dist import write_dist
-from jikg.export import sorted_quads, sorted_triples
+from jikg.export import store_dumps
 store = load_dataset(Layout())
-quads = list(store)
-write_dist(Path(sys.argv[1]), store, Layout(), sorted_triples(quads), sorted_quads(quads))
+write_dist(Path(sys.argv[1]), store, Layout(), *store_dumps(store))
 """
 
 
 def write(store: Store, layout: Layout, folder: Path) -> Path:
-    quads = list(store)
-    write_dist(folder, store, layout, sorted_triples(quads), sorted_quads(quads))
+    write_dist(folder, store, layout, *store_dumps(store))
     return folder
 
 

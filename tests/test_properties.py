@@ -29,7 +29,7 @@ from jikg.dataset import XML_ILLEGAL, Layout, LoadError, load_file, parse_turtle
 from jikg.deref import entity_html
 from jikg.dist import write_graph_files
 from jikg.docs import IndexPage, index_html, ontology_html
-from jikg.export import sorted_quads, sorted_triples
+from jikg.export import sorted_nquads, sorted_ntriples
 from jikg.iris import PREFIXES, graph_iri
 from jikg.querypage import render
 from jikg.results import Solutions
@@ -107,7 +107,7 @@ def test_texts_round_trip_through_every_export(label: str, text: str, language: 
     expected = to_rdflib(quads)
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
-        write_graph_files(out, sorted_triples(quads), sorted_quads(quads))
+        write_graph_files(out, sorted_ntriples(quads), sorted_nquads(quads))
         for name in ("graph.ttl", "graph.nt", "graph.jsonld", "graph.rdf"):
             for parser in ("pyoxigraph", "rdflib"):
                 assert_isomorphic(expected, read_graph(out / name, parser), f"{name} ({parser})")

@@ -17,7 +17,7 @@ from pyoxigraph import RdfFormat, Store, parse
 
 from jikg.dataset import Layout
 from jikg.dist import write_dist
-from jikg.export import sorted_quads, sorted_triples, write_nquads
+from jikg.export import store_dumps, write_nquads
 
 HAS_OXIGRAPH = (Path(sys.executable).parent / "oxigraph").exists() or shutil.which("oxigraph") is not None
 pytestmark = pytest.mark.skipif(not HAS_OXIGRAPH, reason="no Oxigraph server (pip install oxigraph)")
@@ -31,9 +31,9 @@ def server(store: Store, layout: Layout, tmp_path_factory: pytest.TempPathFactor
     from jikg.serve import ServeConfig, start
 
     folder = tmp_path_factory.mktemp("served")
-    quads = list(store)
-    write_nquads(folder / "dataset.nq", sorted_quads(quads))
-    write_dist(folder / "dist", store, layout, sorted_triples(quads), sorted_quads(quads))
+    graph_nt, dataset_nq = store_dumps(store)
+    write_nquads(folder / "dataset.nq", dataset_nq)
+    write_dist(folder / "dist", store, layout, graph_nt, dataset_nq)
     config = ServeConfig(layout=layout, dataset=folder / "dataset.nq", port=0, quiet=True)
     running = start(config, thread=True, warn=lambda _: None)
     yield running.url
