@@ -4,10 +4,14 @@ Not a test. Run from the project folder (Debian's chromium and the ``test`` extr
 
     .venv/bin/python benchmarks/views_bench.py            # real views + 5,000 synthetic nodes, 3 runs
     .venv/bin/python benchmarks/views_bench.py --nodes 2000 --runs 1
+    .venv/bin/python benchmarks/views_bench.py --corpus 100 1045 --runs 1   # jikg synth corpora
 
 "Settled" is the moment ``assets/app.js`` switches physics off after vis-network's stabilisation
 (``jikgView.settleMs``, milliseconds since the navigation started); the medians of ``--runs`` loads,
-each in a fresh page, are printed with the page's size. The synthetic graph is shaped like ours
+each in a fresh page, are printed with the page's size. ``--corpus N …`` instead builds every view
+from the real graph plus a ``jikg synth --agreements N --seed 42`` corpus (100 ≈ 100k triples,
+1045 ≈ 1M), as ``jikg build --extra`` does, and prints the views step's wall time, the page count,
+the largest page and its settle time. The synthetic graph is shaped like ours
 (activities in eight areas naming organisations, forums, sectors, technologies and programmes;
 agreements with parties; organisations in two countries) and goes through the same projection
 SPARQL, analytics and rendering as the real one.
@@ -27,6 +31,7 @@ from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from jikg.dataset import Layout, load_dataset, load_file
 from jikg.iris import expand, graph_iri
+from jikg.synth import write_corpus
 from jikg.views import analytics, plan, site
 from jikg.views.chromium import CHROMIUM, launch
 from jikg.views.project import project
@@ -203,17 +208,43 @@ def bench_synthetic(folder: Path, nodes: int, runs: int) -> None:
     report("Synthetic graph", folder, written, settle_times(folder, [w.view.file for w in written], runs))
 
 
+def bench_corpus(folder: Path, agreements: int, runs: int) -> None:
+    """Every view of the real graph plus a synthetic corpus: views-step time, pages, the largest page."""
+    folder.mkdir(parents=True)
+    corpus = folder / f"synth-{agreements}.nt"
+    triples = write_corpus(corpus, agreements, seed=42, progress=False).triples
+    layout = Layout(Layout().root, (corpus,))
+    store = load_dataset(layout)
+    started = time.perf_counter()
+    written = site.write_views(folder / "views", store, layout)
+    seconds = time.perf_counter() - started
+    pages = sorted((folder / "views").glob("*.html"), key=lambda p: (-p.stat().st_size, p.name))
+    settle = statistics.median(settle_times(folder / "views", [pages[0].name], runs)[pages[0].name])
+    drawn = max(w.nodes for w in written)
+    print(
+        f"\ncorpus {agreements} agreements ({triples:,} triples): views step {seconds:.1f} s,"
+        f" {len(pages)} pages, largest {pages[0].name} {pages[0].stat().st_size:,} bytes"
+        f" settles in {settle:.0f} ms; most nodes carried by a page: {drawn:,}"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the options, run both benchmarks."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=5000, help="synthetic graph size (default: %(default)s)")
     parser.add_argument("--runs", type=int, default=3, help="loads per page (default: %(default)s)")
     parser.add_argument("--skip-real", action="store_true", help="only the synthetic graph")
+    corpus_help = "build from jikg synth corpora of this many agreements instead"
+    parser.add_argument("--corpus", type=int, nargs="+", metavar="AGREEMENTS", help=corpus_help)
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} is missing: apt-get install chromium", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory() as tmp:
+        for agreements in args.corpus or []:
+            bench_corpus(Path(tmp) / f"corpus-{agreements}", agreements, args.runs)
+        if args.corpus:
+            return 0
         if not args.skip_real:
             bench_real(Path(tmp) / "real", args.runs)
         bench_synthetic(Path(tmp) / "synthetic", args.nodes, args.runs)

@@ -28,6 +28,12 @@ DIGITS = 6
 #: Above this many nodes betweenness is estimated from a seeded sample of sources.
 EXACT_BETWEENNESS_LIMIT = 1500
 BETWEENNESS_SAMPLE = 300
+#: ... of at most ``BETWEENNESS_SAMPLE`` sources, fewer on a big graph: each costs one walk of it
+#: (nodes + links), and the sample keeps the walks under this total, so the cost stays linear.
+BETWEENNESS_WORK = 5_000_000
+MIN_BETWEENNESS_SAMPLE = 32
+#: Eigenvector centrality's tolerance: tighter on a graph of exact betweenness, looser above (fewer passes).
+EIGENVECTOR_TOL = {True: 1e-9, False: 1e-6}
 MEASURES = ("degree", "betweenness", "eigenvector")
 
 
@@ -79,7 +85,8 @@ def measure(graph: nx.MultiDiGraph) -> dict[str, Metrics]:
     if not names:
         return {}
     degree = nx.degree_centrality(numbered) if len(names) > 1 else {0: 0.0}
-    betweenness = nx.betweenness_centrality(numbered, k=sample_size(len(names)), seed=SEED)
+    size = sample_size(len(names), numbered.number_of_edges())
+    betweenness = nx.betweenness_centrality(numbered, k=size, seed=SEED)
     eigenvector = eigenvector_centrality(numbered)
     community = communities(numbered)
     return {
@@ -94,17 +101,21 @@ def measure(graph: nx.MultiDiGraph) -> dict[str, Metrics]:
     }
 
 
-def sample_size(nodes: int) -> int | None:
-    """Exact betweenness (``None``) up to the limit, a seeded sample above it."""
-    return None if nodes <= EXACT_BETWEENNESS_LIMIT else BETWEENNESS_SAMPLE
+def sample_size(nodes: int, links: int = 0) -> int | None:
+    """Exact betweenness (``None``) up to the limit, above it a seeded sample that the work bounds."""
+    if nodes <= EXACT_BETWEENNESS_LIMIT:
+        return None
+    affordable = BETWEENNESS_WORK // (nodes + links)
+    return min(nodes, BETWEENNESS_SAMPLE, max(MIN_BETWEENNESS_SAMPLE, affordable))
 
 
 def eigenvector_centrality(graph: nx.Graph) -> dict[int, float]:
     """Eigenvector centrality (power iteration); zero for every node if it does not converge."""
     if graph.number_of_edges() == 0:
         return dict.fromkeys(graph.nodes, 0.0)
+    tol = EIGENVECTOR_TOL[graph.number_of_nodes() <= EXACT_BETWEENNESS_LIMIT]
     try:
-        return nx.eigenvector_centrality(graph, max_iter=1000, tol=1e-9)
+        return nx.eigenvector_centrality(graph, max_iter=1000, tol=tol)
     except nx.PowerIterationFailedConvergence:
         return dict.fromkeys(graph.nodes, 0.0)
 

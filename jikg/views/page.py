@@ -14,6 +14,8 @@ import json
 from markupsafe import Markup
 from pyvis.network import Network
 
+from . import plan
+from .cluster import OPEN_LIMIT
 from .plan import View
 from .project import Projection
 from .render import environment, relation_label, styles, ui_strings
@@ -61,9 +63,18 @@ def facets(net: Network, projection: Projection) -> dict[str, list[dict]]:
     return result
 
 
+def scale_summary(view: View, net: Network) -> dict:
+    """What a clustered page says of itself: totals, what is drawn, the note in both languages."""
+    summary = {**net.clustering, "clusters": len(view.clusters.clusters), "open": OPEN_LIMIT}
+    summary["rest"] = summary["nodes"] - summary["drawn"]
+    numbers = {k: f"{v:,}" for k, v in summary.items()}
+    summary["note"] = {lang: ui_strings()[lang]["scale_note"].format(**numbers) for lang in ("en", "ja")}
+    return summary
+
+
 def payload(view: View, net: Network, projection: Projection, axis: dict | None = None) -> dict:
-    """Everything the page's script needs."""
-    return {
+    """Everything the page's script needs (and, for a clustered view, ``clusters``)."""
+    data = {
         "view": {"slug": view.slug, "kind": view.kind, "title": vars(view.title), "focus": view.focus},
         "nodes": net.nodes,
         "edges": net.edges,
@@ -75,16 +86,29 @@ def payload(view: View, net: Network, projection: Projection, axis: dict | None 
         "timeline": axis,
         "ui": ui_strings(),
     }
+    if view.clusters:
+        data["clusters"] = scale_summary(view, net)
+    return data
 
 
 def page_html(view: View, net: Network, projection: Projection, axis: dict | None = None) -> str:
     """The HTML page of a view."""
     data = payload(view, net, projection, axis)
     template = environment().get_template("page.html")
-    return template.render(title=view.title, ui=ui_strings()["en"], data=script_json(data), view=view)
+    note = data["clusters"]["note"]["en"] if view.clusters else None
+    ui = ui_strings()["en"]
+    return template.render(title=view.title, ui=ui, data=script_json(data), view=view, note=note)
 
 
-def index_html(entries: list[dict], top: list[dict], downloads: list[str]) -> str:
-    """The index page: every view with its counts, the most central nodes, the downloads."""
+def index_html(
+    entries: list[dict], top: list[dict], downloads: list[str], unpaged: list[dict] | None = None
+) -> str:
+    """The index page: every view with its counts, the most central nodes, the downloads.
+
+    ``unpaged``: the organisations and forums without an ego page (``plan.ego_centres``), with their links.
+    """
     template = environment().get_template("index.html")
-    return template.render(entries=entries, top=top, downloads=downloads, ui=ui_strings())
+    unpaged, limit = unpaged or [], plan.MAX_EGO_PAGES
+    return template.render(
+        entries=entries, top=top, downloads=downloads, ui=ui_strings(), unpaged=unpaged, limit=limit
+    )

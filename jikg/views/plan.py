@@ -7,21 +7,28 @@
   links every organisation of it: the ego shows the country but not its other
   organisations);
 - ``timeline``: the agreements in time (``timeline.py``).
+
+A big corpus stays browsable: only the ``MAX_EGO_PAGES`` most linked organisations and forums get
+an ego page (the index lists the others), and a view above ``cluster.NODE_BUDGET`` nodes is
+clustered (``cluster.py``). The real graph is far below both: its views are drawn node by node.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import networkx as nx
 
 from ..iris import ID, PREFIXES
+from .cluster import Clustering, cluster_view
 from .project import Label
 
 EGO_RADIUS = 2
 EGO_KINDS = ("organisation", "forum")
+#: At most this many ego pages: the most linked organisations and forums (the real graph has 23).
+MAX_EGO_PAGES = 60
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class View:
     title: Label
     focus: str | None
     nodes: tuple[str, ...]
+    clusters: Clustering | None = None
 
     @property
     def file(self) -> str:
@@ -92,11 +100,35 @@ def of_kind(graph: nx.MultiDiGraph, kinds: Iterable[str]) -> list[str]:
     return sorted(n for n, kind in graph.nodes(data="kind") if kind in wanted)
 
 
-def plan(graph: nx.MultiDiGraph, facets: dict[str, list[str]], hub_kinds: Iterable[str]) -> list[View]:
-    """The network views: whole, one per area (scheme order), one per organisation and forum."""
+def ego_centres(graph: nx.MultiDiGraph) -> tuple[list[str], list[str]]:
+    """The organisations and forums with an ego page (by id), and those without (most linked first).
+
+    The ``MAX_EGO_PAGES`` most linked (ties by id) get one, so the page count does not grow with the corpus.
+    """
+    candidates = sorted(of_kind(graph, EGO_KINDS), key=lambda n: (-graph.degree(n), n))
+    return sorted(candidates[:MAX_EGO_PAGES]), candidates[MAX_EGO_PAGES:]
+
+
+def clustered(
+    graph: nx.MultiDiGraph, view: View, pages: dict[str, str], budget: int | None, degree: dict[str, int]
+) -> View:
+    """``view`` with its clustering if it is above the budget, each cluster linked to its anchor's page."""
+    found = cluster_view(graph, view.nodes, view.focus, budget, degree)
+    if found is None:
+        return view
+    clusters = tuple(replace(c, page=pages.get(c.anchor or "")) for c in found.clusters)
+    return replace(view, clusters=replace(found, clusters=clusters))
+
+
+def plan(
+    graph: nx.MultiDiGraph, facets: dict[str, list[str]], hub_kinds: Iterable[str], budget: int | None = None
+) -> list[View]:
+    """The network views: whole, one per area (scheme order), one per most-linked organisation and forum."""
     hubs = set(of_kind(graph, hub_kinds))
     areas = [a for a in facets.get("area", []) if a in graph] or of_kind(graph, ["area"])
     views = [whole(graph)]
     views += [area_view(graph, area) for area in areas]
-    views += [ego_view(graph, centre, hubs) for centre in of_kind(graph, EGO_KINDS)]
-    return views
+    views += [ego_view(graph, centre, hubs) for centre in ego_centres(graph)[0]]
+    pages = {v.focus: v.file for v in views if v.focus}
+    degree = dict(graph.degree())
+    return [clustered(graph, view, pages, budget, degree) for view in views]

@@ -27,7 +27,8 @@ from pyvis.network import Network
 
 from ..iris import PREFIXES
 from .analytics import Metrics
-from .captions import caption
+from .captions import caption, wrap
+from .cluster import Cluster, Clustering
 from .plan import View
 from .project import ALT_SEPARATOR, Label, Projection
 
@@ -228,6 +229,8 @@ def network(
 ) -> Network:
     """The pyvis network of a view, its lists filled directly (``from_nx`` is quadratic)."""
     net = Network(directed=True, cdn_resources="local", heading=view.title.en)
+    if view.clusters:
+        return clustered_network(net, view, graph, metrics, projection)
     sub = graph.subgraph(view.nodes)
     net.nodes = [node_record(n, graph.nodes[n], metrics.get(n), projection) for n in view.nodes]
     net.node_ids = list(view.nodes)
@@ -239,4 +242,92 @@ def network(
         start = seed_positions(view.nodes, metrics)
         for record in net.nodes:
             record["x"], record["y"] = start[record["id"]]
+    return net
+
+
+def cluster_record(cluster: Cluster, graph: nx.MultiDiGraph) -> dict:
+    """A cluster node: its members' kind and count, their anchor, the page that shows them."""
+    kind = styles()["kinds"].get(cluster.kind, {})
+    anchor = graph.nodes[cluster.anchor] if cluster.anchor else {}
+    count = f"{len(cluster.members):,}"
+    other = {lang: ui_strings()[lang]["cluster_other"] for lang in ("en", "ja")}
+    where = {lang: caption(anchor, lang) if anchor else other[lang] for lang in ("en", "ja")}
+    labels = {lang: f"{kind.get(lang, cluster.kind)} × {count} ({where[lang]})" for lang in ("en", "ja")}
+    info = {
+        "kind": "cluster",
+        "iri": iri_of(cluster.anchor) if cluster.anchor else "",
+        "labels": labels,
+        "alt": {"en": [], "ja": []},
+        "type": {lang: styles()["kinds"]["cluster"][lang] for lang in ("en", "ja")},
+        "caption": {lang: wrap(labels[lang]) for lang in ("en", "ja")},
+        "metrics": None,
+        "activity": None,
+        "cluster": {
+            "count": len(cluster.members),
+            "kind": cluster.kind,
+            "anchor": cluster.anchor,
+            "page": cluster.page,
+            "members": list(cluster.carried),
+        },
+    }
+    style = styles()["kinds"]["cluster"]
+    return {
+        "id": cluster.id,
+        "label": info["caption"]["en"],
+        "title": f"{labels['en']}\n{labels['ja']}",
+        "shape": style["shape"],
+        "color": {"background": kind.get("color", style["color"]), "border": style["color"]},
+        "borderWidth": 3,
+        "shapeProperties": {"borderDashes": [6, 3]},
+        "value": 0,
+        "info": info,
+    }
+
+
+def clustered_edges(
+    edges: list[tuple[str, str, str]], on_page: set[str], home: dict[str, str], projection: Projection
+) -> list[dict]:
+    """The links between nodes on the page as they are; the others counted per cluster and relation."""
+    single, grouped = [], {}
+    for u, v, relation in edges:
+        a, b = u if u in on_page else home[u], v if v in on_page else home[v]
+        if a == b:
+            continue
+        if (a, b) == (u, v):
+            single.append((u, v, relation))
+        else:
+            grouped[(a, b, relation)] = grouped.get((a, b, relation), 0) + 1
+    records = [edge_record(i, edge, projection) for i, edge in enumerate(single)]
+    for i, (edge, count) in enumerate(sorted(grouped.items())):
+        records.append({**edge_record(i, edge, projection), "id": f"a{i}", "count": count})
+    return records
+
+
+def clustered_network(
+    net: Network, view: View, graph: nx.MultiDiGraph, metrics: dict[str, Metrics], projection: Projection
+) -> Network:
+    """A view above the budget: its best-ranked nodes, its clusters and their carried members.
+
+    ``net.clustering`` says so for the page (``page.scale_summary``); members carry the id of their
+    cluster and no position: ``app.js`` places them around it when it is opened.
+    """
+    clustering: Clustering = view.clusters
+    home, carried = clustering.home(), clustering.carried()
+    kept = sorted(clustering.kept)
+    records = [node_record(n, graph.nodes[n], metrics.get(n), projection) for n in kept + carried]
+    for record in records[len(kept) :]:
+        record["cluster"] = home[record["id"]]
+    records += [cluster_record(c, graph) for c in clustering.clusters]
+    net.nodes, net.node_ids = records, [r["id"] for r in records]
+    net.node_map = {r["id"]: r for r in records}
+    edges = sorted(graph.subgraph(view.nodes).edges(keys=True))
+    net.edges = clustered_edges(edges, set(kept) | set(carried), home, projection)
+    drawn = kept + [c.id for c in clustering.clusters]
+    net.options = vis_options(len(drawn), fixed=False)
+    start = seed_positions(tuple(drawn), metrics)
+    for record in records:
+        if record["id"] in start:
+            record["x"], record["y"] = start[record["id"]]
+    net.clustering = {"nodes": len(view.nodes), "edges": len(edges), "drawn": len(kept)}
+    net.clustering["budget"] = clustering.budget
     return net

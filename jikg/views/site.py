@@ -87,14 +87,17 @@ def write_index(folder: Path, written: list[Written], projection: Projection, me
     entries = []
     for kind, title in GROUPS:
         pages = [
-            {"file": w.view.file, "title": w.view.title, "nodes": w.nodes, "edges": w.edges}
+            {"file": w.view.file, "title": w.view.title, "nodes": w.nodes, "edges": w.edges, "view": w.view}
             for w in written
             if w.view.kind == kind
         ]
         if pages:
             entries.append({"title": title, "pages": pages})
     top = tables.metric_rows(projection.graph, metrics, sort="betweenness", top=TOP)
-    (folder / "index.html").write_text(page.index_html(entries, top, list(DOWNLOADS)), encoding="utf-8")
+    unpaged = {n: metrics[n] for n in plan.ego_centres(projection.graph)[1]}  # ego pages are capped
+    unpaged_rows = tables.metric_rows(projection.graph, unpaged, sort="links")
+    html = page.index_html(entries, top, list(DOWNLOADS), unpaged_rows)
+    (folder / "index.html").write_text(html, encoding="utf-8")
 
 
 def write_views(folder: Path, store: Store, layout: Layout | None = None) -> list[Written]:

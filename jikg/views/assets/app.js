@@ -5,6 +5,10 @@
  * writes every text with textContent or as a plain-text vis tooltip (vis sets those
  * with innerText): no label, however hostile, is ever parsed as HTML.
  * window.jikgView exposes the state for the browser tests and the benchmark.
+ *
+ * A view too big to draw node by node (data.clusters, see jikg/views/cluster.py) carries its
+ * drawn nodes, its cluster nodes and, per cluster, the members it opens into (node.cluster); a
+ * link to a node not on the canvas is drawn to its cluster, such links counted per pair of ends.
  */
 (function () {
   'use strict';
@@ -21,9 +25,10 @@
     selected: null
   };
   var api = window.jikgView = { data: data, state: state, settled: false, settleMs: null };
+  var opened = new Set();
 
-  var nodes = new vis.DataSet(data.nodes.map(visNode));
-  var edges = new vis.DataSet(data.edges.map(visEdge));
+  var nodes = new vis.DataSet(data.nodes.filter(onCanvas).map(visNode));
+  var edges = new vis.DataSet(drawnEdges());
   var network = new vis.Network(document.getElementById('network'), { nodes: nodes, edges: edges }, data.options);
   Object.assign(api, { network: network, nodes: nodes, edges: edges });
 
@@ -67,7 +72,83 @@
 
   function neighbours(id) { return (adjacency.get(id) || []).map(function (l) { return l.other; }); }
 
-  function metric(node) { var m = node.info.metrics; return m ? m[state.sizeBy] : 0; }
+  function metric(node) {
+    if (node.info.cluster) { return largest(state.sizeBy); }
+    var m = node.info.metrics;
+    return m ? m[state.sizeBy] : 0;
+  }
+
+  // The largest value of a measure on the page: the size of a cluster node (called before any var is set).
+  function largest(measure) {
+    var cache = largest.cache = largest.cache || {};
+    if (!(measure in cache)) {
+      cache[measure] = data.nodes.reduce(function (top, n) {
+        return n.info.metrics ? Math.max(top, n.info.metrics[measure]) : top;
+      }, 0);
+    }
+    return cache[measure];
+  }
+
+  // ------------------------------------------------------------------ clusters
+
+  function isCluster(id) { var n = byId.get(id); return Boolean(n && n.info.cluster); }
+
+  // Is the node on the canvas (whatever the filters)? A member only once its cluster is opened.
+  function onCanvas(n) { return n.cluster ? opened.has(n.cluster) : !(n.info.cluster && opened.has(n.id)); }
+
+  function canvasNodes() { return data.nodes.filter(onCanvas); }
+
+  // Where a link end is drawn: the node, else its closed cluster; null for an opened cluster.
+  function end(id) {
+    var n = byId.get(id);
+    if (n && n.cluster && !opened.has(n.cluster)) { return n.cluster; }
+    if (isCluster(id) && opened.has(id)) { return null; }
+    return id;
+  }
+
+  function drawnEdges() {
+    if (!data.clusters) { return data.edges.map(visEdge); }
+    var out = [];
+    var grouped = new Map();
+    data.edges.forEach(function (e) {
+      var a = end(e.from);
+      var b = end(e.to);
+      if (a === null || b === null || a === b) { return; }
+      if (a === e.from && b === e.to && !e.count) { out.push(visEdge(e)); return; }
+      var key = a + ' ' + b;
+      if (!grouped.has(key)) { grouped.set(key, { id: 'g ' + key, from: a, to: b, count: 0 }); }
+      grouped.get(key).count += e.count || 1;
+    });
+    grouped.forEach(function (g) {
+      out.push({
+        id: g.id, from: g.from, to: g.to, count: g.count, arrows: 'to',
+        width: Math.min(8, 1 + Math.log2(g.count)), color: { color: '#888888', opacity: 0.5 },
+        title: t('links_n').replace('{n}', g.count)
+      });
+    });
+    return out;
+  }
+
+  function redrawEdges() { edges.clear(); edges.add(drawnEdges()); }
+
+  // Open a cluster: its carried members take its place, on a sunflower disc around it.
+  function openCluster(id) {
+    if (!isCluster(id) || opened.has(id)) { return false; }
+    var at = network.getPositions([id])[id] || { x: 0, y: 0 };
+    var members = data.nodes.filter(function (n) { return n.cluster === id; });
+    opened.add(id);
+    nodes.remove(id);
+    nodes.add(members.map(function (n, i) {
+      var item = visNode(n);
+      var r = 60 * Math.sqrt(i + 0.5);
+      item.x = at.x + r * Math.cos(i * 2.39996);
+      item.y = at.y + r * Math.sin(i * 2.39996);
+      return item;
+    }));
+    redrawEdges();
+    applyFilters();
+    return true;
+  }
 
   function colour(node) {
     if (state.colourBy === 'community' && node.info.metrics) {
@@ -84,7 +165,7 @@
       id: n.id, shape: n.shape, color: colour(n), value: metric(n),
       label: n.info.caption[state.lang], title: n.title, hidden: false
     };
-    ['x', 'y', 'fixed', 'shapeProperties'].forEach(function (k) { if (n[k] !== undefined) { item[k] = n[k]; } });
+    ['x', 'y', 'fixed', 'shapeProperties', 'borderWidth'].forEach(function (k) { if (n[k] !== undefined) { item[k] = n[k]; } });
     return item;
   }
 
@@ -103,14 +184,16 @@
   }
 
   // Each of these updates only the field that changed: vis re-measures every label it is handed.
+  // (Only the nodes on the canvas: vis adds a node it is asked to update and does not hold.)
   function relabel() {
-    nodes.update(data.nodes.map(function (n) { return { id: n.id, label: n.info.caption[state.lang] }; }));
+    nodes.update(canvasNodes().map(function (n) { return { id: n.id, label: n.info.caption[state.lang] }; }));
+    if (data.clusters) { redrawEdges(); return; }
     edges.update(data.edges.map(function (e) { return { id: e.id, title: relationName(e.relation) }; }));
   }
 
-  function resize() { nodes.update(data.nodes.map(function (n) { return { id: n.id, value: metric(n) }; })); }
+  function resize() { nodes.update(canvasNodes().map(function (n) { return { id: n.id, value: metric(n) }; })); }
 
-  function recolour() { nodes.update(data.nodes.map(function (n) { return { id: n.id, color: colour(n) }; })); }
+  function recolour() { nodes.update(canvasNodes().map(function (n) { return { id: n.id, color: colour(n) }; })); }
 
   // ------------------------------------------------------------------ settling
 
@@ -164,14 +247,17 @@
   function applyFilters() {
     var shown = new Set(visibleIds());
     var changed = [];
-    data.nodes.forEach(function (n) {
+    var drawn = canvasNodes();
+    var count = 0;
+    drawn.forEach(function (n) {
       var hidden = !shown.has(n.id);
+      if (!hidden) { count += 1; }
       if (nodes.get(n.id).hidden !== hidden) { changed.push({ id: n.id, hidden: hidden }); }
     });
     if (changed.length) { nodes.update(changed); }
     document.getElementById('shown-count').textContent =
-      t('showing').replace('{shown}', shown.size).replace('{total}', data.nodes.length);
-    return shown.size;
+      t('showing').replace('{shown}', count).replace('{total}', drawn.length);
+    return count;
   }
 
   function fillSelect(select, options, current) {
@@ -320,6 +406,20 @@
     return section;
   }
 
+  function clusterSection(c) {
+    var section = el('section', null, { 'class': 'cluster-info' });
+    section.appendChild(el('p', t('cluster_members').replace('{count}', c.count.toLocaleString('en')).replace('{carried}', c.members.length)));
+    var open = el('button', t('cluster_open'), { type: 'button', id: 'cluster-open' });
+    open.addEventListener('click', function () { var id = state.selected; openCluster(id); select(c.members[0]); });
+    section.appendChild(open);
+    if (c.page && /^[a-z0-9-]+\.html$/.test(c.page)) {
+      var line = el('p', t('cluster_page') + ' ');
+      line.appendChild(el('a', nameOf(c.anchor), { href: c.page, 'class': 'cluster-page' }));
+      section.appendChild(line);
+    }
+    return section;
+  }
+
   function metricsSection(m) {
     var section = el('section', null, { 'class': 'metrics' });
     section.appendChild(el('h3', t('metrics')));
@@ -343,9 +443,12 @@
     row(facts, t('alt'), info.alt.en.concat(info.alt.ja).join(' · '));
     row(facts, t('type'), pick(info.type));
     if (info.date) { row(facts, t('date'), info.date); }
-    facts.appendChild(el('dt', t('iri')));
-    facts.appendChild(el('dd')).appendChild(safeLink(info.iri));
+    if (info.iri && !info.cluster) {
+      facts.appendChild(el('dt', t('iri')));
+      facts.appendChild(el('dd')).appendChild(safeLink(info.iri));
+    }
     body.appendChild(facts);
+    if (info.cluster) { body.appendChild(clusterSection(info.cluster)); }
     if (info.activity) { body.appendChild(activitySection(info.activity, node)); }
     body.appendChild(linksSection(id));
     if (info.metrics) { body.appendChild(metricsSection(info.metrics)); }
@@ -354,6 +457,8 @@
 
   function select(id) {
     if (!byId.has(id)) { return false; }
+    if (byId.get(id).cluster) { openCluster(byId.get(id).cluster); }
+    if (nodes.get(id) === null) { return false; }
     if (nodes.get(id).hidden) { resetFilters(); }
     state.selected = id;
     network.selectNodes([id]);
@@ -394,7 +499,10 @@
     });
     out.setAttribute('data-steps', String(path.steps.length));
     resetFilters();
-    network.setSelection({ nodes: path.nodes, edges: path.steps.map(function (s) { return s.link.edge.id; }) });
+    network.setSelection({
+      nodes: path.nodes.filter(function (id) { return nodes.get(id) !== null; }),
+      edges: path.steps.map(function (s) { return s.link.edge.id; }).filter(function (id) { return edges.get(id) !== null; })
+    });
     return path;
   }
 
@@ -413,6 +521,7 @@
     toggle.textContent = t('toggle');
     toggle.lang = state.lang === 'en' ? 'ja' : 'en';
     document.getElementById('view-title').textContent = pick(data.view.title);
+    if (data.clusters) { document.getElementById('scale-note').textContent = pick(data.clusters.note); }
     document.title = pick(data.view.title) + ' — ' + t('site');
     buildFilters();
     buildLegend();
@@ -502,6 +611,7 @@
     network.unselectAll();
   });
   network.on('click', function (params) { if (params.nodes.length) { select(params.nodes[0]); } });
+  network.on('doubleClick', function (params) { if (params.nodes.length) { openCluster(params.nodes[0]); } });
 
   Object.assign(api, {
     visibleIds: function () { return nodes.get({ filter: function (n) { return !n.hidden; } }).map(function (n) { return n.id; }); },
@@ -509,7 +619,8 @@
     select: select,
     setLang: setLang,
     setFilter: setFilter,
-    shortestPath: shortestPath
+    shortestPath: shortestPath,
+    openCluster: openCluster
   });
   setLang(state.lang);
 }());
