@@ -14,6 +14,9 @@ cited by some activity, a bullet has an activity). For those the core is
 validated with one *witness* per (predicate, core object) from the partitions,
 with the witness's types: enough for the shapes, whose inverse paths all ask for
 at least one value (``sh:minCount 1``, ``sh:qualifiedMinCount 1``).
+
+The work is done on N-Triples lines (bytes, dumped by pyoxigraph in Rust), never
+on Python term objects: at a million triples those took gigabytes.
 """
 
 from __future__ import annotations
@@ -22,14 +25,16 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from pyoxigraph import NamedNode, Store, Triple
+from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
 
 from .iris import ID, PREFIXES
 
-OWNED = re.compile(
-    rf"^{re.escape(ID)}(?:agreement/([a-z0-9]+(?:-[a-z0-9]+)*)(?:/|$)|activity/([a-z0-9]+(?:-[a-z0-9]+)*)/)"
+OWNED_PATTERN = (
+    rf"{re.escape(ID)}(?:agreement/([a-z0-9]+(?:-[a-z0-9]+)*)(?:/|$)|activity/([a-z0-9]+(?:-[a-z0-9]+)*)/)"
 )
-RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
+OWNED = re.compile(rf"^{OWNED_PATTERN}")
+OWNED_LINE = re.compile(rf"<{OWNED_PATTERN}".replace("(?:/|$)", "(?:/|>)").encode())
+RDF_TYPE = f"<{PREFIXES['rdf']}type>".encode()
 CORE = ""
 
 
@@ -41,13 +46,27 @@ def owner(term) -> str:
     return (found.group(1) or found.group(2)) if found else CORE
 
 
+def iri_owner(iri: bytes) -> str:
+    """``owner`` of an N-Triples IRI (``<…>``), or ``CORE`` for anything else."""
+    found = OWNED_LINE.match(iri)
+    return (found.group(1) or found.group(2)).decode() if found else CORE
+
+
+def terms(line: bytes) -> tuple[bytes, bytes, bytes | None]:
+    """An N-Triples line's subject, predicate and object (``None`` unless an IRI)."""
+    subject, predicate, _ = line.split(b" ", 2)
+    start = line.rfind(b"<")
+    iri = start > 0 and line[start - 1 : start] == b" " and line.endswith(b"> .")
+    return subject, predicate, line[start:-2] if iri else None
+
+
 @dataclass
 class Partitions:
-    """The triples of each agreement, the core's, and the witnesses for the core's inverse paths."""
+    """The N-Triples of each agreement, the core's, and the witnesses for the core's inverse paths."""
 
-    parts: dict[str, list[Triple]] = field(default_factory=lambda: defaultdict(list))
-    core: list[Triple] = field(default_factory=list)
-    witnesses: list[Triple] = field(default_factory=list)
+    parts: dict[str, bytes] = field(default_factory=dict)
+    core: bytes = b""
+    witnesses: bytes = b""
 
     def key(self, term) -> str:
         """The partition a node belongs to after folding (``CORE`` for the core)."""
@@ -69,33 +88,64 @@ def folded(links: set[tuple[str, str]]) -> set[str]:
         into_core |= added
 
 
+def union_lines(store: Store) -> list[bytes]:
+    """The distinct triples of the store's union graph, one N-Triples line each (dumped graph by graph)."""
+    lines: dict[bytes, None] = {}
+    for graph in [*store.named_graphs(), DefaultGraph()]:
+        dump = store.dump(format=RdfFormat.N_TRIPLES, from_graph=graph) or b""
+        lines.update(dict.fromkeys(dump.splitlines()))
+    return list(lines)
+
+
+class Owners(dict):
+    """``iri_owner`` of each IRI, remembered (``None``, no IRI: ``CORE``)."""
+
+    def __missing__(self, iri: bytes | None) -> str:
+        self[iri] = name = iri_owner(iri) if iri else CORE
+        return name
+
+
 def partition(store: Store) -> Partitions:
     """The store's union graph, split into closed agreements and the core (see the module docstring)."""
-    triples = list(dict.fromkeys(q.triple for q in store))
-    owners = {term: owner(term) for t in triples for term in (t.subject, t.object)}
-    into_core = folded({(owners[t.subject], owners[t.object]) for t in triples})
-    result = Partitions()
-    for t in triples:
-        name = owners[t.subject]
-        if name == CORE or name in into_core:
-            result.core.append(t)
-        else:
-            result.parts[name].append(t)
-    result.parts = dict(result.parts)
-    result.witnesses = witnesses(result)
-    return result
+    lines = union_lines(store)
+    owners = Owners()
+    homes: list[str] = []
+    links: set[tuple[str, str]] = set()
+    for line in lines:
+        subject, _, obj = terms(line)
+        homes.append(owners[subject])
+        links.add((homes[-1], owners[obj]))
+    into_core = folded(links)
+    groups: dict[str, list[bytes]] = defaultdict(list)
+    for line, name in zip(lines, homes, strict=True):
+        groups[CORE if name in into_core else name].append(line)
+    core = groups.pop(CORE, [])
+    return Partitions(
+        {name: joined(group) for name, group in sorted(groups.items())},
+        joined(core),
+        witnesses(groups, lambda iri: owners[iri] in groups),
+    )
 
 
-def witnesses(parts: Partitions) -> list[Triple]:
-    """One triple per (predicate, core object) from the partitions, with the types of its subject."""
-    chosen: dict[tuple, Triple] = {}
-    types: dict = defaultdict(list)
-    for name in sorted(parts.parts):
-        for t in parts.parts[name]:
-            if t.predicate == RDF_TYPE:
-                types[t.subject].append(t)
-            elif isinstance(t.object, NamedNode) and parts.key(t.object) == CORE:
-                chosen.setdefault((t.predicate, t.object), t)
-    found = list(chosen.values())
-    subjects = dict.fromkeys(t.subject for t in found)
-    return found + [t for s in subjects for t in types[s]]
+def joined(lines: list[bytes]) -> bytes:
+    """Lines back into N-Triples."""
+    return b"\n".join(lines) + b"\n" if lines else b""
+
+
+def witnesses(groups: dict[str, list[bytes]], kept) -> bytes:
+    """One triple per (predicate, core object) from the partitions (the least line), with its subject's types.
+
+    ``kept(iri)`` tells whether an IRI belongs to a partition (not to the core).
+    """
+    chosen: dict[tuple[bytes, bytes], bytes] = {}
+    types: dict[bytes, list[bytes]] = defaultdict(list)
+    for group in groups.values():
+        for line in group:
+            subject, predicate, obj = terms(line)
+            if predicate == RDF_TYPE:
+                types[subject].append(line)
+            elif obj is not None and not kept(obj) and line < chosen.get((predicate, obj), b"\xff"):
+                chosen[(predicate, obj)] = line
+    found = sorted(chosen.values())
+    subjects = dict.fromkeys(terms(line)[0] for line in found)
+    return joined(found + [t for s in subjects for t in types[s]])

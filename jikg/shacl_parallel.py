@@ -17,22 +17,29 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
+from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Store, serialize
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    NamedNode,
+    Quad,
+    RdfFormat,
+    Store,
+)
+from pyoxigraph import parse as parse_rdf
 
-from .partition import CORE, Partitions, owner, partition
-from .validate import SH, ShaclOutcome, ShapeResult, read_results, run_shacl, shacl_data
+from .iris import PREFIXES
+from .partition import CORE, OWNED, Partitions, partition
+from .validate import SH, ShaclOutcome, ShapeResult, read_results, run_shacl, shacl_graph_class
 
 BATCH_TRIPLES = 60_000
 BNODE = re.compile(rb"_:[A-Za-z0-9_.-]+")
+XSD_STRING = PREFIXES["xsd"] + "string"
+TARGETS = [NamedNode(SH + f"target{kind}") for kind in ("Class", "Node", "SubjectsOf", "ObjectsOf")]
 Unit = tuple[str, bytes]  # (partition name, its triples as N-Triples)
-
-
-def ntriples(triples) -> bytes:
-    """Triples as N-Triples bytes (pyoxigraph's serialiser)."""
-    return serialize(triples, format=RdfFormat.N_TRIPLES) or b""
 
 
 def content_hash(lines: bytes) -> str:
@@ -43,10 +50,8 @@ def content_hash(lines: bytes) -> str:
     cache key may then be stale for such an edit; the shapes and the project's
     data use blank nodes only for lists and restrictions).
     """
-    total = 0
-    for line in BNODE.sub(b"_:", lines).splitlines():
-        total = (total + int.from_bytes(hashlib.blake2b(line, digest_size=16).digest(), "big")) % (1 << 128)
-    return f"{total:032x}"
+    text = b"\n".join(sorted(BNODE.sub(b"_:", lines).splitlines()))
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
 def validate_partitioned(
@@ -58,23 +63,41 @@ def validate_partitioned(
     parts = partition(store)
     if not parts.parts:
         return validate_shacl(store, shapes_paths)
-    shapes = ntriples(q.triple for q in load_shapes_quads(shapes_paths))
-    core = ntriples(parts.core)
-    salt = content_hash(shapes) + content_hash(core)
-    units = [(CORE, ntriples(parts.witnesses))] + [(n, ntriples(t)) for n, t in sorted(parts.parts.items())]
+    shapes = promoted_shapes(shapes_paths)
+    salt = content_hash(shapes) + content_hash(parts.core)
+    units = [(CORE, parts.witnesses), *parts.parts.items()]
     keys = {name: f"{salt}-{content_hash(data)}" for name, data in units}
     done = {name: cached for name, _ in units if (cached := read_cache(cache, keys[name])) is not None}
     todo = [u for u in units if u[0] not in done]
-    for name, entry in run_units(todo, shapes, core, set(parts.parts), workers).items():
+    for name, entry in run_units(todo, shapes, parts.core, set(parts.parts), workers).items():
         done[name] = entry
         write_cache(cache, keys[name], entry)
     return merge(done.values())
 
 
-def load_shapes_quads(paths: list[Path]) -> list:
-    from .dataset import parse_turtle
+def promoted_shapes(paths: list[Path]) -> bytes:
+    """The shapes as N-Triples, each promotable property shape given its node shape's targets.
 
-    return [q for path in paths for q in parse_turtle(path, "urn:x-shapes:")]
+    ``queries/shacl/promotable-property-shapes.rq`` says which. pyshacl checks a property
+    shape reached through ``sh:property`` once per focus node, each time building its
+    constraints anew; one that carries the targets itself is checked once for all focus
+    nodes. The results are the same (the same shape, focus node, path, value and message).
+    """
+    from .dataset import PROJECT_ROOT, parse_turtle, read_query
+
+    shapes = Store()
+    shapes.extend(Quad(*q.triple) for path in paths for q in parse_turtle(path, "urn:x-shapes:"))
+    query = read_query(PROJECT_ROOT / "queries" / "shacl" / "promotable-property-shapes.rq")
+    for row in list(shapes.query(query, prefixes=PREFIXES)):
+        promote(shapes, row["node"], row["property"])
+    return shapes.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph()) or b""
+
+
+def promote(shapes: Store, node, prop) -> None:
+    """Move ``prop`` out of ``node``'s ``sh:property`` and give it ``node``'s targets."""
+    shapes.remove(Quad(node, NamedNode(SH + "property"), prop))
+    for target in TARGETS:
+        shapes.extend([Quad(prop, target, q.object) for q in shapes.quads_for_pattern(node, target, None)])
 
 
 def batches(units: list[Unit]) -> list[list[Unit]]:
@@ -110,44 +133,98 @@ def validate_batch(job: tuple) -> dict[str, dict]:
     import rdflib
 
     group, shapes, core, names = job
-    data = shacl_data(())
-    data.parse(data=core + b"".join(d for _, d in group), format="nt")
+    memoise_sparql_checks()
+    data = data_graph(core + b"".join(d for _, d in group))
     _, report = run_shacl(data, rdflib.Graph().parse(data=shapes, format="nt"))
-    wanted = {name for name, _ in group}
+    parts = split_report(report, lambda focus: CORE if (name := owner_of(focus)) not in names else name)
     out = {}
-    for name in wanted:
-        keep = (lambda f: owner_of(f) not in names) if name == CORE else (lambda f, n=name: owner_of(f) == n)
-        part = subreport(report, keep)
+    for name, _ in group:
+        part = parts.get(name) or rdflib.Graph()
         results = sorted(read_results(part, data))
         out[name] = {"results": [asdict(r) for r in results], "report": part.serialize(format="nt")}
     return out
 
 
+def rdflib_term(term):
+    """An rdflib term for a pyoxigraph one (a plain string has no datatype, as rdflib's parser gives it)."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+
+
+def data_graph(ntriples: bytes):
+    """The data to validate in rdflib's memory store (``jikg.validate.shacl_data``), parsed by pyoxigraph.
+
+    Twice as fast as rdflib's N-Triples parser, each term made once; the same graph
+    (``tests/test_scale.py`` compares them).
+    """
+    graph = shacl_graph_class()()
+    terms: dict = {}
+
+    def term_of(term):
+        if (found := terms.get(term)) is None:
+            found = terms[term] = rdflib_term(term)
+        return found
+
+    quads = parse_rdf(ntriples, format=RdfFormat.N_TRIPLES)
+    graph.addN((term_of(q.subject), term_of(q.predicate), term_of(q.object), graph) for q in quads)
+    return graph
+
+
+@cache
+def memoise_sparql_checks() -> None:
+    """pyshacl re-checks a SPARQL constraint's text for forbidden forms for every focus node.
+
+    The check (eight regular expressions, 16% of validation time) depends on the text
+    alone, so its verdict is remembered per text; a text it refuses still raises each time.
+    """
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+
+    check = SPARQLQueryHelper.check_invalid_sparql
+    passed: set = set()
+
+    def remembered(self, sparql_text, valuenode=None, extravars=None):
+        key = (sparql_text, valuenode is None, tuple(extravars or ()))
+        if key not in passed:
+            check(self, sparql_text, valuenode=valuenode, extravars=extravars)
+            passed.add(key)
+        return True
+
+    SPARQLQueryHelper.check_invalid_sparql = remembered
+
+
 def owner_of(focus) -> str:
     """``jikg.partition.owner`` for an rdflib term."""
-    from pyoxigraph import NamedNode
     from rdflib import URIRef
 
-    return owner(NamedNode(str(focus))) if isinstance(focus, URIRef) else CORE
+    found = OWNED.match(str(focus)) if isinstance(focus, URIRef) else None
+    return (found.group(1) or found.group(2)) if found else CORE
 
 
-def subreport(report, keep) -> object:
-    """The results of ``report`` whose focus node ``keep`` accepts, with everything they hold."""
+def split_report(report, unit) -> dict[str, object]:
+    """The results of ``report``, with everything they hold, grouped by ``unit(focus node)``."""
     import rdflib
     from rdflib import BNode, URIRef
 
     sh = rdflib.Namespace(SH)
-    part = rdflib.Graph()
+    parts: dict[str, rdflib.Graph] = {}
     for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
-        if keep(report.value(result, sh.focusNode)):
-            todo = [result]
-            while todo:
-                node = todo.pop()
-                for p, o in report.predicate_objects(node):
-                    part.add((node, p, o))
-                    if isinstance(o, BNode) and p != URIRef(SH + "sourceShape"):
-                        todo.append(o)
-    return part
+        part = parts.setdefault(unit(report.value(result, sh.focusNode)), rdflib.Graph())
+        todo = [result]
+        while todo:
+            node = todo.pop()
+            for p, o in report.predicate_objects(node):
+                part.add((node, p, o))
+                if isinstance(o, BNode) and p != URIRef(SH + "sourceShape"):
+                    todo.append(o)
+    return parts
 
 
 def merge(entries) -> ShaclOutcome:

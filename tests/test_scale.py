@@ -5,13 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import rdflib
+from pyoxigraph import RdfFormat, serialize
+from rdflib.compare import isomorphic
 
 from jikg import shacl_parallel
 from jikg.dataset import Layout, load_dataset
-from jikg.partition import CORE, partition
+from jikg.partition import iri_owner, partition, terms
 from jikg.shacl_parallel import validate_partitioned
 from jikg.synth import write_corpus
-from jikg.validate import validate_shacl
+from jikg.validate import load_shapes, read_results, run_shacl, shacl_data, validate_shacl
+
+from .conftest import DATA, fixture_store
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +38,12 @@ def test_real_graph_partitioned_equals_single(store, layout: Layout) -> None:
 def test_agreements_are_partitions(faulty: Path) -> None:
     parts = partition(load_dataset(Layout(extras=(faulty,))))
     assert sorted(parts.parts) == [f"synth-{n:05d}" for n in range(1, 6)]
-    assert parts.key(next(t.subject for t in parts.core)) == CORE
+    assert {name: subject_owners(data) for name, data in parts.parts.items()} == {n: {n} for n in parts.parts}
+    assert not subject_owners(parts.core) & set(parts.parts)
+
+
+def subject_owners(ntriples: bytes) -> set[str]:
+    return {iri_owner(terms(line)[0]) for line in ntriples.splitlines()}
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -67,3 +77,23 @@ def test_cache_revalidates_only_the_changed_partition(faulty: Path, tmp_path: Pa
     assert runs == [[], ["synth-00002"]]
     assert changed.results == validate_shacl(store, layout.shapes).results
     assert len(changed.violations) == len(first.violations) + 1
+
+
+@pytest.fixture(scope="module")
+def both_shapes(layout: Layout) -> tuple:
+    """The shapes as written and as the workers get them (property shapes promoted)."""
+    promoted = rdflib.Graph().parse(data=shacl_parallel.promoted_shapes(layout.shapes), format="nt")
+    return load_shapes(layout.shapes), promoted
+
+
+@pytest.mark.parametrize("path", sorted((DATA / "invalid").glob("*.ttl")), ids=lambda p: p.stem)
+def test_worker_validation_equals_plain(layout: Layout, both_shapes: tuple, path: Path) -> None:
+    """Promoted shapes, a pyoxigraph-built graph, remembered SPARQL checks: the same results."""
+    triples = [q.triple for q in fixture_store(layout, path)]
+    plain = shacl_data(triples)
+    fast = shacl_parallel.data_graph(serialize(triples, format=RdfFormat.N_TRIPLES))
+    shacl_parallel.memoise_sparql_checks()
+    assert isomorphic(fast, plain)
+    expected = sorted(read_results(run_shacl(plain, both_shapes[0])[1], plain))
+    assert expected
+    assert sorted(read_results(run_shacl(fast, both_shapes[1])[1], fast)) == expected
