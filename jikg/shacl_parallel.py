@@ -133,7 +133,6 @@ def validate_batch(job: tuple) -> dict[str, dict]:
     import rdflib
 
     group, shapes, core, names = job
-    memoise_sparql_checks()
     data = data_graph(core + b"".join(d for _, d in group))
     _, report = run_shacl(data, rdflib.Graph().parse(data=shapes, format="nt"))
     parts = split_report(report, lambda focus: CORE if (name := owner_of(focus)) not in names else name)
@@ -179,27 +178,6 @@ def data_graph(ntriples: bytes):
 
 
 @cache
-def memoise_sparql_checks() -> None:
-    """pyshacl re-checks a SPARQL constraint's text for forbidden forms for every focus node.
-
-    The check (eight regular expressions, 16% of validation time) depends on the text
-    alone, so its verdict is remembered per text; a text it refuses still raises each time.
-    """
-    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
-
-    check = SPARQLQueryHelper.check_invalid_sparql
-    passed: set = set()
-
-    def remembered(self, sparql_text, valuenode=None, extravars=None):
-        key = (sparql_text, valuenode is None, tuple(extravars or ()))
-        if key not in passed:
-            check(self, sparql_text, valuenode=valuenode, extravars=extravars)
-            passed.add(key)
-        return True
-
-    SPARQLQueryHelper.check_invalid_sparql = remembered
-
-
 def owner_of(focus) -> str:
     """``jikg.partition.owner`` for an rdflib term."""
     from rdflib import URIRef
