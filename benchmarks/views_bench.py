@@ -11,7 +11,8 @@ Not a test. Run from the project folder (Debian's chromium and the ``test`` extr
 each in a fresh page, are printed with the page's size. ``--corpus N …`` instead builds every view
 from the real graph plus a ``jikg synth --agreements N --seed 42`` corpus (100 ≈ 100k triples,
 1045 ≈ 1M), as ``jikg build --extra`` does, and prints the views step's wall time, the page count,
-the largest page and its settle time. The synthetic graph is shaped like ours
+the largest page and its settle time, then each stage's time (run one after the other).
+The synthetic graph is shaped like ours
 (activities in eight areas naming organisations, forums, sectors, technologies and programmes;
 agreements with parties; organisations in two countries) and goes through the same projection
 SPARQL, analytics and rendering as the real one.
@@ -208,6 +209,30 @@ def bench_synthetic(folder: Path, nodes: int, runs: int) -> None:
     report("Synthetic graph", folder, written, settle_times(folder, [w.view.file for w in written], runs))
 
 
+def stage_times(folder: Path, store: Store, layout: Layout) -> dict[str, float]:
+    """The views step's stages one after the other (``write_views`` writes the downloads beside the pages)."""
+    hubs = [k for k, s in site.render.styles()["kinds"].items() if s.get("traverse") is False]
+    folder.mkdir(parents=True, exist_ok=True)
+    times, started = {}, time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal started
+        times[stage], started = time.perf_counter() - started, time.perf_counter()
+
+    projection = project(store, layout)
+    lap("projection")
+    metrics = analytics.measure(projection.graph)
+    lap("analytics")
+    views = plan.plan(projection.graph, projection.facets, hubs)
+    lap("plan and clusters")
+    for view in views:
+        site.write_page(folder, view, projection, metrics)
+    lap("pages")
+    site.write_downloads(folder, projection, metrics)
+    lap("downloads")
+    return times
+
+
 def bench_corpus(folder: Path, agreements: int, runs: int) -> None:
     """Every view of the real graph plus a synthetic corpus: views-step time, pages, the largest page."""
     folder.mkdir(parents=True)
@@ -226,6 +251,9 @@ def bench_corpus(folder: Path, agreements: int, runs: int) -> None:
         f" {len(pages)} pages, largest {pages[0].name} {pages[0].stat().st_size:,} bytes"
         f" settles in {settle:.0f} ms; most nodes carried by a page: {drawn:,}"
     )
+    with site.collector_paused():  # as write_views runs
+        stages = stage_times(folder / "stages", store, layout)
+    print("  stages one after the other: " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 import unicodedata
+from functools import lru_cache
 
 from .project import ALT_SEPARATOR
 
@@ -27,13 +28,16 @@ def char_width(char: str) -> int:
 
 def columns(text: str) -> int:
     """Display width: East Asian wide and full-width characters count two."""
-    return sum(map(char_width, text))
+    return len(text) if text.isascii() else sum(map(char_width, text))
 
 
 def wrap(text: str, width: int = CAPTION_COLUMNS) -> str:
     """Wrap at spaces; a run without spaces (Japanese) is cut every ``width`` columns."""
     lines: list[str] = []
     for line in textwrap.wrap(text, width=width, break_long_words=False) or [""]:
+        if line.isascii():  # one column per character: cut every ``width``
+            lines += [line[i : i + width] for i in range(0, len(line), width)] or [""]
+            continue
         current, used = "", 0  # the line so far and its columns (counted once, not per character)
         for char in line:
             if used + (w := char_width(char)) > width and current:
@@ -65,10 +69,16 @@ def shorten(text: str, limit: int = CAPTION_LIMIT) -> str:
     return cut.rstrip(" ,;:、") + "…"
 
 
+@lru_cache(maxsize=1 << 16)
+def label_caption(label: str, alternatives: str) -> str:
+    """The wrapped, shortened caption of a label (remembered: a node is drawn on several pages)."""
+    return wrap(shorten(short_label(label, alternatives)))
+
+
 def caption(data: dict, lang: str) -> str:
     """What the canvas shows under a node in ``lang`` (the other language if it has none)."""
     other = "ja" if lang == "en" else "en"
     label = data.get(f"label_{lang}") or data.get(f"label_{other}") or ""
-    text = wrap(shorten(short_label(label, data.get(f"alt_{lang}", ""))))
+    text = label_caption(label, data.get(f"alt_{lang}", ""))
     date = data.get("date", "")
     return f"{date}\n{text}" if date and date not in text else text

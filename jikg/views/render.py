@@ -224,6 +224,12 @@ def seed_positions(nodes: tuple[str, ...], metrics: dict[str, Metrics]) -> dict[
     return positions
 
 
+def view_edges(graph: nx.MultiDiGraph, nodes: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """The links between ``nodes``, sorted (``graph.subgraph(nodes).edges`` filters every lookup: slow)."""
+    inside, succ = set(nodes), graph.succ
+    return sorted((u, v, key) for u in nodes for v, keys in succ[u].items() if v in inside for key in keys)
+
+
 def network(
     view: View, graph: nx.MultiDiGraph, metrics: dict[str, Metrics], projection: Projection
 ) -> Network:
@@ -231,11 +237,10 @@ def network(
     net = Network(directed=True, cdn_resources="local", heading=view.title.en)
     if view.clusters:
         return clustered_network(net, view, graph, metrics, projection)
-    sub = graph.subgraph(view.nodes)
     net.nodes = [node_record(n, graph.nodes[n], metrics.get(n), projection) for n in view.nodes]
     net.node_ids = list(view.nodes)
     net.node_map = {record["id"]: record for record in net.nodes}
-    edges = sorted(sub.edges(keys=True))
+    edges = view_edges(graph, view.nodes)
     net.edges = [edge_record(i, edge, projection) for i, edge in enumerate(edges)]
     net.options = vis_options(len(net.nodes), fixed=all("x" in graph.nodes[n] for n in view.nodes))
     if len(net.nodes) > LARGE:
@@ -320,7 +325,7 @@ def clustered_network(
     records += [cluster_record(c, graph) for c in clustering.clusters]
     net.nodes, net.node_ids = records, [r["id"] for r in records]
     net.node_map = {r["id"]: r for r in records}
-    edges = sorted(graph.subgraph(view.nodes).edges(keys=True))
+    edges = view_edges(graph, view.nodes)
     net.edges = clustered_edges(edges, set(kept) | set(carried), home, projection)
     drawn = kept + [c.id for c in clustering.clusters]
     net.options = vis_options(len(drawn), fixed=False)

@@ -42,9 +42,16 @@ def to_csv(rows: list[dict]) -> str:
 
 
 def to_json(rows: list[dict]) -> str:
-    """A JSON array of the rows, keys in column order."""
-    ordered = [{c: r[c] for c in COLUMNS} for r in rows]
-    return json.dumps(ordered, ensure_ascii=False, indent=1) + "\n"
+    """A JSON array of the rows, keys in column order, one key per line (``json.dumps(indent=1)``).
+
+    Written row by row with the C encoder: ``indent`` sends ``json.dumps`` to its pure-Python one.
+    """
+    if not rows:
+        return "[]\n"
+    keys = [json.dumps(c) for c in COLUMNS]
+    value = json.JSONEncoder(ensure_ascii=False).encode
+    objects = [",\n".join(f"  {k}: {value(r[c])}" for k, c in zip(keys, COLUMNS, strict=True)) for r in rows]
+    return "[\n {\n" + "\n },\n {\n".join(objects) + "\n }\n]\n"
 
 
 def to_table(rows: list[dict]) -> str:
