@@ -7,13 +7,14 @@ Figures to read, not a timed test (docs/performance.md holds a run)::
     python benchmarks/scale_bench.py --sizes 10   # agreements (~1,000 triples each)
 
 Each engine runs in its own process on the same triples (the project's graphs plus
-a ``jikg synth`` corpus), so that its peak memory is its own. rdflib queries and
-exports stop at ``--limit`` seconds (shown as ``>N``). The ``build`` rows run the
-whole pipeline, ``jikg build --extra corpus.nt`` (load, SHACL, QC, every export,
-the views), cold and then again with nothing changed; their peak memory is the
-largest sum of the resident sets of the build and its worker processes, sampled
-every 50 ms. Also printed: the build of the real graph against the bare import
-time of the libraries it needs.
+a ``jikg synth`` corpus); its peak memory is the largest sum of the proportional
+resident sets (PSS) of that process and its workers, sampled every 50 ms (``ru_maxrss`` of a spawned
+child counts the parent's pages it was forked with). rdflib queries and exports
+stop at ``--limit`` seconds (shown as ``>N``). The ``build`` rows run the whole
+pipeline, ``jikg build --extra corpus.nt`` (load, SHACL, QC, every export, the
+views), cold and then again with nothing changed, measured the same way. Also
+printed: the build of the real graph against the bare import time of the libraries
+it needs.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import signal
 import statistics
@@ -51,12 +51,6 @@ def timed(action, repeat: int = 1) -> float:
         action()
         times.append(time.perf_counter() - started)
     return statistics.median(times)
-
-
-def peak_mb() -> int:
-    """Peak resident memory of this process and its children, in MB."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return (own + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) // 1024
 
 
 def cq_texts() -> dict[str, str]:
@@ -184,7 +178,6 @@ def worker(args: argparse.Namespace) -> None:
         run_rdflib(args.file, args.limit, out)
     else:
         run_server(args.file, out)
-    out["peak memory (MB)"] = peak_mb()
     print(json.dumps(out))
 
 
@@ -202,10 +195,18 @@ def engine(name: str, path: Path, args: argparse.Namespace) -> dict:
         "--limit",
         str(args.limit),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr else f"exit {done.returncode}"}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, text=True)
+        try:
+            peak = tree_peak(process)
+        except RuntimeError:
+            err.seek(0)
+            lines = err.read().strip().splitlines()
+            return {"error": lines[-1] if lines else f"exit {process.returncode}"}
+        out.seek(0)
+        figures = json.loads(out.read().strip().splitlines()[-1])
+    figures["peak memory (MB)"] = peak  # sampled over the process tree (see tree_peak)
+    return figures
 
 
 def prepare(agreements: int, folder: Path) -> tuple[Path, Path]:
@@ -237,13 +238,13 @@ def measure_build(corpus: Path) -> dict:
 
 
 def tree_peak(process: subprocess.Popen) -> int:
-    """Wait for ``process``; the largest total resident memory of it and its descendants, in MB."""
+    """Wait for ``process``; the largest total PSS of it and its descendants, in MB."""
     peak = 0
     while process.poll() is None:
         peak = max(peak, sum(rss_kb(pid) for pid in descendants(process.pid)))
         time.sleep(0.05)
     if process.returncode:
-        raise RuntimeError(f"build failed with exit {process.returncode}")
+        raise RuntimeError(f"{process.args[1]} failed with exit {process.returncode}")
     return peak // 1024
 
 
@@ -265,12 +266,16 @@ def descendants(root: int) -> list[int]:
 
 
 def rss_kb(pid: int) -> int:
-    """Resident memory of one process in kB (0 once it is gone)."""
+    """Proportional resident memory (PSS) of one process in kB, 0 once it is gone.
+
+    PSS shares each page among the processes that map it, so a forked worker's
+    copy-on-write pages are not counted twice in a sum over the tree (RSS would).
+    """
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
     except OSError:
         return 0
-    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    return next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
 
 
 def show(value) -> str:
