@@ -15,8 +15,9 @@ from xml.etree.ElementTree import _escape_attrib as escape  # the escaping netwo
 
 import networkx as nx
 
+from .graphml import TYPES  # the attribute types both formats name alike
+
 SPECIAL = {"inf": "INF", "nan": "NaN", "-inf": "-INF"}
-TYPES = {str: "string", int: "long", float: "double", bool: "boolean"}
 HEAD = (
     "<?xml version='1.0' encoding='utf-8'?>\n"
     '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
