@@ -25,8 +25,9 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
+from pyoxigraph import NamedNode, Store
 
+from .export import store_ntriples
 from .iris import ID, PREFIXES
 
 OWNED_PATTERN = (
@@ -88,15 +89,6 @@ def folded(links: set[tuple[str, str]]) -> set[str]:
         into_core |= added
 
 
-def union_lines(store: Store) -> list[bytes]:
-    """The distinct triples of the store's union graph, one N-Triples line each (dumped graph by graph)."""
-    lines: dict[bytes, None] = {}
-    for graph in [*store.named_graphs(), DefaultGraph()]:
-        dump = store.dump(format=RdfFormat.N_TRIPLES, from_graph=graph) or b""
-        lines.update(dict.fromkeys(dump.splitlines()))
-    return list(lines)
-
-
 class Owners(dict):
     """``iri_owner`` of each IRI, remembered (``None``, no IRI: ``CORE``)."""
 
@@ -105,9 +97,13 @@ class Owners(dict):
         return name
 
 
-def partition(store: Store) -> Partitions:
-    """The store's union graph, split into closed agreements and the core (see the module docstring)."""
-    lines = union_lines(store)
+def partition(store: Store, union: bytes | None = None) -> Partitions:
+    """The store's union graph, split into closed agreements and the core (see the module docstring).
+
+    ``union`` is that graph as distinct N-Triples lines if the caller has it already
+    (the build's ``jikg.export.store_ntriples``); otherwise it is dumped here.
+    """
+    lines = (store_ntriples(store) if union is None else union).splitlines()
     owners = Owners()
     homes: list[str] = []
     links: set[tuple[str, str]] = set()

@@ -55,12 +55,19 @@ def content_hash(lines: bytes) -> str:
 
 
 def validate_partitioned(
-    store: Store, shapes_paths: list[Path], cache: Path | None = None, workers: int | None = None
+    store: Store,
+    shapes_paths: list[Path],
+    cache: Path | None = None,
+    workers: int | None = None,
+    union: bytes | None = None,
 ) -> ShaclOutcome:
-    """Validate ``store`` partition by partition (in parallel); the same results as ``validate_shacl``."""
+    """Validate ``store`` partition by partition (in parallel); the same results as ``validate_shacl``.
+
+    ``union``: the store's union graph as distinct N-Triples lines, if the caller has it.
+    """
     from .validate import validate_shacl
 
-    parts = partition(store)
+    parts = partition(store, union)
     if not parts.parts:
         return validate_shacl(store, shapes_paths)
     shapes = promoted_shapes(shapes_paths)
