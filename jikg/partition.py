@@ -25,7 +25,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from pyoxigraph import NamedNode, Store
+from pyoxigraph import Store
 
 from .export import store_ntriples
 from .iris import ID, PREFIXES
@@ -39,11 +39,9 @@ RDF_TYPE = f"<{PREFIXES['rdf']}type>".encode()
 CORE = ""
 
 
-def owner(term) -> str:
-    """The agreement a term's IRI names (``synth-00001``), or ``CORE``."""
-    if not isinstance(term, NamedNode):
-        return CORE
-    found = OWNED.match(term.value)
+def owner(iri: str) -> str:
+    """The agreement an IRI names (``synth-00001``), or ``CORE``."""
+    found = OWNED.match(iri)
     return (found.group(1) or found.group(2)) if found else CORE
 
 
@@ -68,11 +66,6 @@ class Partitions:
     parts: dict[str, bytes] = field(default_factory=dict)
     core: bytes = b""
     witnesses: bytes = b""
-
-    def key(self, term) -> str:
-        """The partition a node belongs to after folding (``CORE`` for the core)."""
-        name = owner(term)
-        return name if name in self.parts else CORE
 
 
 def folded(links: set[tuple[str, str]]) -> set[str]:

@@ -32,7 +32,7 @@ from pyoxigraph import (
 from pyoxigraph import parse as parse_rdf
 
 from .iris import PREFIXES
-from .partition import CORE, OWNED, Partitions, partition
+from .partition import CORE, Partitions, owner, partition
 from .validate import SH, ShaclOutcome, ShapeResult, read_results, run_shacl, shacl_graph_class
 
 BATCH_TRIPLES = 60_000
@@ -189,8 +189,7 @@ def owner_of(focus) -> str:
     """``jikg.partition.owner`` for an rdflib term."""
     from rdflib import URIRef
 
-    found = OWNED.match(str(focus)) if isinstance(focus, URIRef) else None
-    return (found.group(1) or found.group(2)) if found else CORE
+    return owner(str(focus)) if isinstance(focus, URIRef) else CORE
 
 
 def split_report(report, unit) -> dict[str, object]:
