@@ -57,7 +57,8 @@ def stage_key(stage: str, parts: Iterable[bytes]) -> str:
     """The key of ``stage`` for inputs ``parts`` (each length-prefixed, so parts cannot run together)."""
     digest = hashlib.sha256(f"{stage}\0{code_version()}\0".encode())
     for part in parts:
-        digest.update(len(part).to_bytes(8, "big") + part)
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)  # not concatenated: a part can be the whole graph
     return digest.hexdigest()
 
 
