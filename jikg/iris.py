@@ -29,6 +29,8 @@ PREFIXES: dict[str, str] = {
     "jprog": ID + "programme/",
     "jlevel": ID + "commitment/",
     "jside": ID + "side/",
+    "jdir": ID + "direction/",
+    "jrule": ID + "codebook/",
     "jscheme": ID + "scheme/",
     "jgraph": GRAPH,
     "jsh": SHAPES,
