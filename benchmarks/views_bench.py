@@ -58,7 +58,7 @@ CLASSES = {
 NAMESPACES = {"activity": "jact", "org": "jorg", "technology": "jtech", "sector": "jsector",
               "programme": "jprog", "forum": "jforum", "agreement": "jagr"}  # fmt: skip
 LEVELS = ["implement", "promote", "pursue", "explore"]
-SIDES = ["both", "japan", "india", "reciprocal"]
+SIDES = ["both", "japan", "india", "unstated"]
 
 
 def iri(compact: str) -> NamedNode:

@@ -11,6 +11,11 @@ from .corpus import ACT, AGR, Draw, Triple, clause
 from .ntriples import iri, lang, term, typed
 
 
+#: The codebook rules behind every synthetic commitment (docs/codebook.md): one commitment per bullet
+#: (U1), the subject both parties (S1), no flow stated (D3), the sentence-final verb decides (L1).
+CODED_BY = ("jrule:u1", "jrule:s1", "jrule:d3", "jrule:l1")
+
+
 @dataclass(frozen=True)
 class Context:
     """What every agreement draws from: concepts, verbs, and the violations to inject."""
@@ -62,7 +67,8 @@ def sections(d: Draw, ctx: Context, rng: random.Random) -> Iterator[Triple]:
             ident = f"{sec}-item{item}"
             topic, level = rng.choice(ctx.concepts.topics), rng.choice(ctx.concepts.levels)
             verb = rng.choice(ctx.verbs[level.slug])
-            text = f"{d.parties[0].ja}と{d.parties[1].ja}は、{topic.ja}に関する協力を{verb}。"
+            subject = f"{d.parties[0].ja}と{d.parties[1].ja}は"
+            text = f"{subject}、{topic.ja}に関する協力を{verb}。"
             labels = (
                 f"Synthetic agreement {d.number}, Article 2, section {area.notation}, bullet {item}",
                 f"合成協定{d.number} 第2条 {area.notation}． 第{item}点",
@@ -70,7 +76,7 @@ def sections(d: Draw, ctx: Context, rng: random.Random) -> Iterator[Triple]:
             yield from clause(
                 iri(f"{base}/{ident}"), iri(f"{base}/{sec}"), "Bullet", labels, ident, order, text, line
             )
-            spec = Activity(ident, area, topic, level, verb, text, rng.choice(ctx.concepts.sides))
+            spec = Activity(ident, area, topic, level, verb, text, rng.choice(ctx.concepts.sides), subject)
             names = d.parties[rng.randrange(2)].iri if rng.random() < 0.3 else None
             yield from activity(d, spec, names, ctx.inject.get((d.number, ordinal)))
             order, line, ordinal = order + 1, line + 1, ordinal + 1
@@ -87,6 +93,7 @@ class Activity:
     verb: str
     text: str
     side: Concept
+    subject: str
 
 
 def activity(d: Draw, a: Activity, names: str | None, fault: str | None) -> Iterator[Triple]:
@@ -107,6 +114,10 @@ def activity(d: Draw, a: Activity, names: str | None, fault: str | None) -> Iter
     yield node, term("jikg:area"), iri(a.area.iri)
     if fault != "actingSide-missing":
         yield node, term("jikg:actingSide"), iri(a.side.iri)
+        yield node, term("jikg:subjectMarker"), lang(a.subject, "ja")
+    yield node, term("jikg:direction"), term("jdir:not-stated")
+    for rule in CODED_BY:
+        yield node, term("jikg:codedBy"), term(rule)
     yield node, term("jikg:commitmentLevel"), iri(a.level.iri)
     if fault != "commitmentVerb-missing":
         yield (
