@@ -30,6 +30,7 @@ PREFIXES: dict[str, str] = {
     "jlevel": ID + "commitment/",
     "jside": ID + "side/",
     "jscheme": ID + "scheme/",
+    "jext": ID + "external/",
     "jgraph": GRAPH,
     "jsh": SHAPES,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
