@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 #: The merged graph and the named graphs, at the top of build/ as in build/dist/.
 DUMPS = ("graph.ttl", "graph.nt", "dataset.nq", "dataset.trig")
 
+
 @dataclass
 class BuildResult:
     """What a build did: its counts, its findings, and where it wrote."""

@@ -156,11 +156,20 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build and validate the graph, write build/")
     build.add_argument("--out", type=Path, help="output folder (default: ROOT/build)")
     build.add_argument("--reason", action="store_true", help="add the OWL 2 RL closure; check with HermiT")
-    build.add_argument("--extra", type=Path, action="append", default=[], metavar="FILE.nt",
-                       help="also load this N-Triples file as the named graph of its stem (jikg synth)")
-    build.add_argument("--no-cache", action="store_true",
-                       help="a cold build: run every stage, neither read nor write the caches in ROOT/.cache "
-                       "(by default a stage whose inputs are unchanged reuses its last output)")
+    build.add_argument(
+        "--extra",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE.nt",
+        help="also load this N-Triples file as the named graph of its stem (jikg synth)",
+    )
+    build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="a cold build: run every stage, neither read nor write the caches in ROOT/.cache "
+        "(by default a stage whose inputs are unchanged reuses its last output)",
+    )
     build.set_defaults(func=run_build)
     add_synth_parser(commands)
     publish = commands.add_parser("release", help="publish a version: build, check, write releases/VERSION/")

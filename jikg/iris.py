@@ -32,6 +32,7 @@ PREFIXES: dict[str, str] = {
     "jdir": ID + "direction/",
     "jrule": ID + "codebook/",
     "jscheme": ID + "scheme/",
+    "jext": ID + "external/",
     "jgraph": GRAPH,
     "jsh": SHAPES,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

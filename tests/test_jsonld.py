@@ -19,7 +19,7 @@ LABEL = NamedNode(PREFIXES["rdfs"] + "label")
 THREE = Literal("3", datatype=NamedNode(PREFIXES["xsd"] + "int"))
 TRIPLES = [
     Triple(NODE, NamedNode(PREFIXES["rdf"] + "type"), NamedNode(PREFIXES["jikg"] + "Ministry")),
-    Triple(NODE, LABEL, Literal("a\x85b\u2028c \\n e\\u0041 \"q\"", language="en")),
+    Triple(NODE, LABEL, Literal('a\x85b\u2028c \\n e\\u0041 "q"', language="en")),
     Triple(NODE, NamedNode(PREFIXES["jikg"] + "order"), THREE),
     Triple(NODE, NamedNode(PREFIXES["jikg"] + "note"), BlankNode("c14n0")),
     Triple(BlankNode("c14n0"), LABEL, Literal("日本語", language="ja")),

@@ -36,7 +36,7 @@ ENTITIES = [
 ]
 QUERIES = [
     "SELECT ?node ?label WHERE { ?node rdfs:label|skos:prefLabel ?label }",
-    "SELECT ?x WHERE { BIND(\"<img src=x onerror=\\\"window.__pwned = 'bind'\\\">\" AS ?x) }",
+    'SELECT ?x WHERE { BIND("<img src=x onerror=\\"window.__pwned = \'bind\'\\">" AS ?x) }',
     "<script>window.__pwned = 'query-text'</script>",
     "DESCRIBE jact:hostile",
 ]
