@@ -78,7 +78,14 @@ def run_clauses(args: argparse.Namespace) -> int:
 
 def run_coding(args: argparse.Namespace) -> int:
     """``jikg coding``: the graph's coding as CSV, or (``--compare``) its agreement with another coding."""
-    from .intercoder import compare, disagreement_lines, graph_coding, markdown_table, read_coding, write_coding
+    from .intercoder import (
+        compare,
+        disagreement_lines,
+        graph_coding,
+        markdown_table,
+        read_coding,
+        write_coding,
+    )
     from .query import open_dataset
 
     layout = Layout(args.root.resolve())
@@ -87,7 +94,9 @@ def run_coding(args: argparse.Namespace) -> int:
         sys.stdout.write(write_coding(first))
         return 0
     comparison = compare(first, read_coding(args.compare))
-    sys.stdout.write(markdown_table(comparison) + "".join(f"{line}\n" for line in disagreement_lines(comparison)))
+    sys.stdout.write(
+        markdown_table(comparison) + "".join(f"{line}\n" for line in disagreement_lines(comparison))
+    )
     return 0
 
 
@@ -178,9 +187,15 @@ def parser() -> argparse.ArgumentParser:
     publish.set_defaults(func=run_release)
     clauses = commands.add_parser("clauses", help="list the source's clauses")
     clauses.set_defaults(func=run_clauses)
-    coding = commands.add_parser("coding", help="the coding of the MoC's commitments (CSV), or its agreement with another")
-    coding.add_argument("--compare", type=Path, metavar="CSV", help="print per-field agreement and kappa with CSV")
-    coding.add_argument("--first", type=Path, metavar="CSV", help="compare this coding instead of the graph's")
+    coding = commands.add_parser(
+        "coding", help="the coding of the MoC's commitments (CSV), or its agreement with another"
+    )
+    coding.add_argument(
+        "--compare", type=Path, metavar="CSV", help="print per-field agreement and kappa with CSV"
+    )
+    coding.add_argument(
+        "--first", type=Path, metavar="CSV", help="compare this coding instead of the graph's"
+    )
     coding.set_defaults(func=run_coding)
     view = commands.add_parser("view", help="write the interactive network views (offline HTML)")
     view.add_argument("--out", type=Path, help="output folder (default: ROOT/build/views)")

@@ -12,7 +12,10 @@ pyLODE 3.3.4 (pinned: 3.4.1 fails at import) renders the ontology. It is given a
   pyLODE escapes ``rdfs:label`` and ``skos:prefLabel``, but renders a ``dcterms:title``
   or ``schema:name`` as Markdown too: they are escaped the same way;
 - a triple with a ``javascript:``, ``vbscript:`` or ``data:`` IRI is left out: pyLODE
-  links every IRI it shows, and a click on such a link would run it.
+  links every IRI it shows, and a click on such a link would run it;
+- a ``skos:ConceptScheme`` published with the ontology (the codebook, ``jscheme:codebook``)
+  loses that type: pyLODE takes every scheme for the document itself, and its title for
+  the page's.
 
 Three fixes for pyLODE 3.3.4 itself, all applied in :func:`import_pylode`:
 
@@ -43,6 +46,8 @@ LABELS = tuple(
     for p, n in (("rdfs", "label"), ("skos", "prefLabel"), ("dcterms", "title"), ("schema", "name"))
 )
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
+RDF_TYPE = PREFIXES["rdf"] + "type"
+CONCEPT_SCHEME = PREFIXES["skos"] + "ConceptScheme"
 DCTERMS_TITLE = PREFIXES["dcterms"] + "title"
 #: Names pyLODE writes into the page unescaped (and renders as Markdown).
 RAW_NAMES = (DCTERMS_TITLE, PREFIXES["schema"] + "name")
@@ -67,6 +72,8 @@ def docs_view(triples: list[Triple]) -> list[Triple]:
     for t in triples:
         if any(isinstance(term, NamedNode) and SCRIPT_IRI.match(term.value) for term in t):
             continue  # pyLODE would link it: a click would run it
+        if t.predicate.value == RDF_TYPE and t.object.value == CONCEPT_SCHEME:
+            continue  # pyLODE would take the scheme for the ontology document
         is_label = t.predicate.value in LABELS and isinstance(t.object, Literal)
         if is_label and t.predicate.value == RDFS_LABEL and t.subject in titled:
             continue  # the title says it; pyLODE would print both

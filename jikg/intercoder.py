@@ -46,7 +46,9 @@ def read_coding(path: Path) -> Coding:
     reader = csv.DictReader(io.StringIO(read_text(path)))
     missing = [c for c in ("clause", "unit", *CATEGORICAL) if c not in (reader.fieldnames or [])]
     if missing:
-        raise LoadError(f"{path}:1: missing column(s) {', '.join(missing)}; a coding has {', '.join(COLUMNS)}")
+        raise LoadError(
+            f"{path}:1: missing column(s) {', '.join(missing)}; a coding has {', '.join(COLUMNS)}"
+        )
     coding: Coding = {}
     for row in reader:
         key = (row["clause"], row["unit"] or "")
@@ -85,7 +87,9 @@ def graph_coding(store: Store) -> Coding:
         clause = clauses[activity]
         local = activity.rsplit("/", 1)[-1]
         unit = local[len(clause) + 1 :] if len(local) > len(clause) else ""
-        row = {key: " | ".join(vals) if key == "qualifiers" else " ".join(vals) for key, vals in fields.items()}
+        row = {
+            key: " | ".join(vals) if key == "qualifiers" else " ".join(vals) for key, vals in fields.items()
+        }
         coding[(clause, unit)] = normalise({"clause": clause, "unit": unit, **row})
     return coding
 
@@ -144,7 +148,7 @@ def compare(first: Coding, second: Coding) -> Comparison:
         pairs = [(first[k][field], second[k][field]) for k in common]
         kappa = cohen_kappa(pairs) if field in CATEGORICAL and pairs else None
         fields.append(FieldAgreement(field, len(pairs), sum(a == b for a, b in pairs), kappa))
-        disagreements += [(k, field, a, b) for k, (a, b) in zip(common, pairs) if a != b]
+        disagreements += [(k, field, a, b) for k, (a, b) in zip(common, pairs, strict=True) if a != b]
     return Comparison(
         sorted(set(first) - set(second), key=clause_order),
         sorted(set(second) - set(first), key=clause_order),
@@ -157,7 +161,9 @@ def disagreement_lines(comparison: Comparison) -> list[str]:
     """One line per commitment only one coding has, and per field the two codings code differently."""
     lines = [f"only in the first: {c} {u}".rstrip() for c, u in comparison.only_first]
     lines += [f"only in the second: {c} {u}".rstrip() for c, u in comparison.only_second]
-    lines += [f"{c} {u}".rstrip() + f"\t{field}\t{a}\t{b}" for (c, u), field, a, b in comparison.disagreements]
+    lines += [
+        f"{c} {u}".rstrip() + f"\t{field}\t{a}\t{b}" for (c, u), field, a, b in comparison.disagreements
+    ]
     return lines
 
 

@@ -105,6 +105,8 @@ def test_a_bad_coding_file_names_itself(tmp_path: Path) -> None:
     path.write_text("clause,unit,side\n", encoding="utf-8")
     with pytest.raises(LoadError, match=r"bad\.csv:1: missing column"):
         read_coding(path)
-    path.write_text("clause,unit,side,direction,level\nx,,both,one-way,implement\nx,,both,one-way,explore\n", "utf-8")
+    path.write_text(
+        "clause,unit,side,direction,level\nx,,both,one-way,implement\nx,,both,one-way,explore\n", "utf-8"
+    )
     with pytest.raises(LoadError, match=r"bad\.csv:3: x unit '' is coded twice"):
         read_coding(path)

@@ -58,7 +58,7 @@ def test_browser_gets_the_page(store: Store) -> None:
     assert (response.status, response.content_type) == (200, "text/html; charset=utf-8")
     assert ("Vary", "Accept") in response.headers
     page = response.body.decode("utf-8")
-    assert "Cooperation in developing and deploying DPI solutions in priority sectors" in page
+    assert "Cooperating in developing and deploying DPI solutions in mutually agreed priority sectors" in page
     assert "重要優先分野における DPI ソリューションの開発及び導入における協力" in page
     assert "art2-sec4-item3" in page and "相互に合意された金融、農業、交通" in page  # the clause and its text
     assert 'href="../area/digital-public-infrastructure"' in page  # a link out, relative

@@ -86,7 +86,7 @@ def test_activity_quote_is_its_clause_text_or_its_part(store: Store, bullets) ->
             assert set(quotes) == {text.value}, activities
             continue
         places = [text.value.index(q) for q in quotes]  # each part is in the text, in order, without overlap
-        assert all(p + len(q) <= n for p, q, n in zip(places, quotes, places[1:])), activities
+        assert all(p + len(q) <= n for p, q, n in zip(places, quotes, places[1:], strict=False)), activities
 
 
 @pytest.mark.parametrize(
@@ -105,7 +105,10 @@ def test_activity_quote_is_its_clause_text_or_its_part(store: Store, bullets) ->
 def test_codings_issue_11_named(store: Store, activity: str, side: str, direction: str, level: str) -> None:
     """The readings issue 11 found wrong, as the codebook decides them."""
     node = iri(f"jact:{activity}")
-    found = [objects(store, node, p)[0].value for p in ("jikg:actingSide", "jikg:direction", "jikg:commitmentLevel")]
+    found = [
+        objects(store, node, p)[0].value
+        for p in ("jikg:actingSide", "jikg:direction", "jikg:commitmentLevel")
+    ]
     assert found == [f"https://w3id.org/jikg/id/{v}" for v in (side, direction, level)]
 
 

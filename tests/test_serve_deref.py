@@ -52,7 +52,7 @@ def get(url: str, accept: str | None) -> tuple[int, str, bytes]:
 def test_browser_gets_html(server: str) -> None:
     status, content_type, body = get(server + ACTIVITY, BROWSER)
     assert (status, content_type) == (200, "text/html; charset=utf-8")
-    title = "Cooperation in developing and deploying DPI solutions in priority sectors"
+    title = "Cooperating in developing and deploying DPI solutions in mutually agreed priority sectors"
     assert f"<h1>{title}</h1>" in body.decode()
 
 

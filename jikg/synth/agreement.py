@@ -10,7 +10,6 @@ from .concepts import Concept, Concepts
 from .corpus import ACT, AGR, Draw, Triple, clause
 from .ntriples import iri, lang, term, typed
 
-
 #: The codebook rules behind every synthetic commitment (docs/codebook.md): one commitment per bullet
 #: (U1), the subject both parties (S1), no flow stated (D3), the sentence-final verb decides (L1).
 CODED_BY = ("jrule:u1", "jrule:s1", "jrule:d3", "jrule:l1")

@@ -35,7 +35,6 @@ def escape(value: object, table: tuple[tuple[str, str], ...] = ATTRIBUTE) -> str
     return text
 
 
-
 class Keys:
     """The ``<key>`` declarations: one per name, type and scope, numbered by first use."""
 
