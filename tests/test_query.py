@@ -80,7 +80,7 @@ def test_table_is_aligned_for_wide_characters(run) -> None:
 def test_csv_tsv_json_xml_markdown(run) -> None:
     outputs = {fmt: run("13", "--format", fmt)[1] for fmt in ("csv", "tsv", "json", "xml", "markdown")}
     rows = list(csv.reader(io.StringIO(outputs["csv"])))
-    assert rows[0] == ["technology", "name_en", "name_ja", "commitments"] and len(rows) == 19
+    assert rows[0] == ["technology", "name_en", "name_ja", "commitments"] and len(rows) == 22
     assert rows[1] == [
         "https://w3id.org/jikg/id/technology/artificial-intelligence",
         "artificial intelligence",
