@@ -88,8 +88,8 @@ def test_csv_tsv_json_xml_markdown(run) -> None:
         "12",
     ]
     for fmt, parser in (("tsv", QueryResultsFormat.TSV), ("xml", QueryResultsFormat.XML)):
-        assert len(list(parse_query_results(outputs[fmt], format=parser))) == 18
-    assert len(json.loads(outputs["json"])["results"]["bindings"]) == 18
+        assert len(list(parse_query_results(outputs[fmt], format=parser))) == 21
+    assert len(json.loads(outputs["json"])["results"]["bindings"]) == 21
     assert outputs["markdown"].splitlines()[1] == "|---|---|---|---|"
 
 
