@@ -1,4 +1,5 @@
-"""The two QC checks rewritten for speed at scale keep their answers on edge cases (tests/data/qc-edge)."""
+"""QC checks keep their answers on edge cases (tests/data/qc-edge): the two rewritten for speed at scale,
+and each way a coded side can disagree with the subjects its bullet states."""
 
 from __future__ import annotations
 
@@ -27,3 +28,15 @@ def test_activity_needs_one_bullet_among_its_sources(layout: Layout) -> None:
     assert any("activity/nothing" in row for row in rows)
     assert any("activity/section-only" in row for row in rows)
     assert not any("activity/both" in row for row in rows)
+
+
+def test_side_marker_mismatch_each_way(layout: Layout) -> None:
+    rows = messages(layout, "sides.ttl", "side-marker-mismatch-violation")
+    by_node: dict[str, str] = {}
+    for row in rows:
+        node = row.split()[0]
+        by_node[node] = by_node.get(node, "") + row
+    assert set(by_node) == {"jact:art2-sec9-item1-c", "jact:art2-sec9-item2-a", "jact:art2-sec9-item2-b"}
+    assert "a marker of <https://w3id.org/jikg/id/side/japan>" in by_node["jact:art2-sec9-item1-c"]
+    assert "records no subject" in by_node["jact:art2-sec9-item2-a"]
+    assert "codes the side jside:unstated" in by_node["jact:art2-sec9-item2-b"]

@@ -20,7 +20,7 @@ from .plan import View
 from .project import Projection
 from .render import environment, relation_label, styles, ui_strings
 
-FACETS = ("area", "level", "side")
+FACETS = ("area", "level", "side", "direction")
 
 
 def script_json(value: object) -> Markup:

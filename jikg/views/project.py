@@ -98,6 +98,7 @@ def project(store: Store, layout: Layout | None = None) -> Projection:
     add_nodes(graph, select(store, layout, "node-kinds", names), labels, alts)
     add_edges(graph, select(store, layout, "edges", names, order=("source", "relation", "target")))
     add_activity_details(graph, select(store, layout, "activities", names))
+    add_rules(graph, select(store, layout, "rules", names))
     return Projection(graph, labels, read_facets(select(store, layout, "facets", names)), layout)
 
 
@@ -149,7 +150,7 @@ def add_edges(graph: nx.MultiDiGraph, rows: list[dict[str, str]]) -> None:
 
 
 def add_activity_details(graph: nx.MultiDiGraph, rows: list[dict[str, str]]) -> None:
-    """Area, acting side, commitment level, verb and source clause of each activity."""
+    """Area, acting side, direction, commitment level, verb and source clause of each activity."""
     for row in rows:
         node = graph.nodes.get(row["activity"])
         if node is None or "clause_id" in node:
@@ -158,6 +159,7 @@ def add_activity_details(graph: nx.MultiDiGraph, rows: list[dict[str, str]]) -> 
         node.update(
             area=row.get("area", ""),
             side=row.get("side", ""),
+            direction=row.get("direction", ""),
             level=row.get("level", ""),
             verb=row.get("verb", ""),
             clause=row.get("clause", ""),
@@ -165,6 +167,16 @@ def add_activity_details(graph: nx.MultiDiGraph, rows: list[dict[str, str]]) -> 
             clause_text=row.get("clauseText", ""),
             clause_lines=lines,
         )
+
+
+def add_rules(graph: nx.MultiDiGraph, rows: list[dict[str, str]]) -> None:
+    """The codebook rules each activity cites, in the codebook's order (U, S, D, L, Q, then number)."""
+    cited: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        if row["activity"] in graph:
+            cited[row["activity"]].append(row["notation"])
+    for node, rules in cited.items():
+        graph.nodes[node]["rules"] = " ".join(sorted(rules, key=lambda n: ("USDLQ".find(n[:1]), n[1:].zfill(3))))
 
 
 def read_facets(rows: list[dict[str, str]]) -> dict[str, list[str]]:

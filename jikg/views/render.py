@@ -81,7 +81,8 @@ def both(data: dict, key: str) -> dict[str, str]:
 
 
 def activity_info(data: dict) -> dict | None:
-    """Area, side, level, verb and the source clause of an activity (``None`` for other kinds)."""
+    """Area, side, direction, level, verb, the codebook rules cited and the source clause of an activity
+    (``None`` for other kinds)."""
     if data.get("kind") != "activity":
         return None
     clause = {
@@ -90,7 +91,7 @@ def activity_info(data: dict) -> dict | None:
         "text": data.get("clause_text", ""),
         "lines": data.get("clause_lines", ""),
     }
-    keys = ("area", "side", "level", "verb")
+    keys = ("area", "side", "direction", "level", "verb", "rules")
     return {**{k: data.get(k, "") for k in keys}, "clause": clause}
 
 

@@ -18,7 +18,7 @@
   var adjacency = buildAdjacency(data.edges);
   var state = {
     lang: initialLang(),
-    filters: { area: '', level: '', side: '', organisation: '' },
+    filters: { area: '', level: '', side: '', direction: '', organisation: '' },
     hiddenKinds: new Set(),
     sizeBy: 'degree',
     colourBy: 'kind',
@@ -222,14 +222,14 @@
 
   function visibleIds() {
     var f = state.filters;
-    var narrowed = f.area || f.level || f.side;
+    var narrowed = f.area || f.level || f.side || f.direction;
     var keep = null;
     if (narrowed || f.organisation) {
       keep = new Set();
       var around = f.organisation ? new Set(neighbours(f.organisation)) : null;
       data.nodes.forEach(function (n) {
         var a = n.info.activity;
-        if (!a || (f.area && a.area !== f.area) || (f.level && a.level !== f.level) || (f.side && a.side !== f.side)) { return; }
+        if (!a || (f.area && a.area !== f.area) || (f.level && a.level !== f.level) || (f.side && a.side !== f.side) || (f.direction && a.direction !== f.direction)) { return; }
         if (around && !around.has(n.id)) { return; }
         keep.add(n.id);
         neighbours(n.id).forEach(function (id) { keep.add(id); });
@@ -386,6 +386,8 @@
     row(facts, t('area'), nameOf(a.area));
     row(facts, t('level'), a.level ? nameOf(a.level) + (a.verb ? ' (' + t('verb') + ': ' + a.verb + ')' : '') : '');
     row(facts, t('side'), nameOf(a.side));
+    row(facts, t('direction'), nameOf(a.direction));
+    row(facts, t('rules'), a.rules);
     section.appendChild(facts);
     return section;
   }
