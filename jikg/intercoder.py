@@ -66,9 +66,12 @@ def normalise(row: dict[str, str]) -> dict[str, str]:
     return record
 
 
-def rule_key(notation: str) -> tuple[int, int]:
-    """Codebook order: U, S, D, L, Q, then the number."""
-    return RULE_ORDER.index(notation[0]), int(notation[1:])
+def rule_key(notation: str) -> tuple[int, int, str]:
+    """Codebook order: U, S, D, L, Q, then the number; anything else first, as written."""
+    group, number = notation[:1], notation[1:]
+    if not (group and group in RULE_ORDER and number.isdigit()):
+        return -1, 0, notation
+    return RULE_ORDER.index(group), int(number), ""
 
 
 def graph_coding(store: Store) -> Coding:

@@ -17,6 +17,7 @@ import networkx as nx
 from pyoxigraph import NamedNode, Store
 
 from ..dataset import Layout, read_query, union_query
+from ..intercoder import rule_key
 from ..iris import compact
 
 ALT_SEPARATOR = " | "
@@ -170,13 +171,15 @@ def add_activity_details(graph: nx.MultiDiGraph, rows: list[dict[str, str]]) -> 
 
 
 def add_rules(graph: nx.MultiDiGraph, rows: list[dict[str, str]]) -> None:
-    """The codebook rules each activity cites, in the codebook's order (U, S, D, L, Q, then number)."""
+    """The codebook rules each activity cites, in the codebook's order (U, S, D, L, Q, then number).
+
+    A notation that is not a rule number (``jikg synth`` never writes one) sorts first, as given."""
     cited: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         if row["activity"] in graph:
             cited[row["activity"]].append(row["notation"])
     for node, rules in cited.items():
-        graph.nodes[node]["rules"] = " ".join(sorted(rules, key=lambda n: ("USDLQ".find(n[:1]), n[1:].zfill(3))))
+        graph.nodes[node]["rules"] = " ".join(sorted(rules, key=rule_key))
 
 
 def read_facets(rows: list[dict[str, str]]) -> dict[str, list[str]]:
