@@ -230,20 +230,27 @@ def test_area_filter_shows_the_areas_activities_and_their_links(tabs: Recorder, 
     visit.assert_clean("network.html")
 
 
-def test_organisation_side_and_level_filters(tabs: Recorder, site) -> None:
+def test_organisation_side_and_direction_filters(tabs: Recorder, site) -> None:
     base, _ = site
     page, visit = tabs.open(f"{base}/real/network.html")
     page.select_option("#filter-organisation", "jorg:jetro")
     assert {
         "jorg:jetro",
         "jorg:meti",
-        "jact:art2-sec3-item5",
+        "jact:art2-sec3-item5-b",
         "jarea:digital-business-collaboration",
     } <= visible(page)
     page.click("#reset")
     page.select_option("#filter-side", "jside:japan")
     japan = visible(page)
     assert "jact:art2-sec5-item4" in japan and "jact:art2-sec1-item1" not in japan
+    page.select_option("#filter-side", "jside:india")
+    india = visible(page)
+    assert {"jact:art2-sec3-item5-a", "jact:art2-sec7-item4-b"} <= india and "jact:art2-sec5-item4" not in india
+    page.click("#reset")
+    page.select_option("#filter-direction", "jdir:two-way")
+    both_ways = visible(page)
+    assert {"jact:art2-sec5-item3", "jact:art2-sec7-item2-a"} <= both_ways and "jact:art2-sec5-item4" not in both_ways
     page.close()
     visit.assert_clean("network.html")
 
@@ -276,6 +283,8 @@ def test_clicking_an_activity_shows_its_source_text(tabs: Recorder, site, projec
     assert page.inner_text("#details-body .clause-label") == data["label_en"]
     assert data["label_ja"] in page.inner_text("#details-body")
     assert "Cooperation activity" in page.inner_text("#details-body")
+    assert "U1 S1 D2 L1 L5" in page.inner_text("#details-body"), "the codebook rules behind the coding"
+    assert "one-way" in page.inner_text("#details-body")
     page.close()
     visit.assert_clean("area-digital-talent.html")
 
