@@ -246,11 +246,13 @@ def test_organisation_side_and_direction_filters(tabs: Recorder, site) -> None:
     assert "jact:art2-sec5-item4" in japan and "jact:art2-sec1-item1" not in japan
     page.select_option("#filter-side", "jside:india")
     india = visible(page)
-    assert {"jact:art2-sec3-item5-a", "jact:art2-sec7-item4-b"} <= india and "jact:art2-sec5-item4" not in india
+    assert {"jact:art2-sec3-item5-a", "jact:art2-sec7-item4-b"} <= india
+    assert "jact:art2-sec5-item4" not in india
     page.click("#reset")
     page.select_option("#filter-direction", "jdir:two-way")
     both_ways = visible(page)
-    assert {"jact:art2-sec5-item3", "jact:art2-sec7-item2-a"} <= both_ways and "jact:art2-sec5-item4" not in both_ways
+    assert {"jact:art2-sec5-item3", "jact:art2-sec7-item2-a"} <= both_ways
+    assert "jact:art2-sec5-item4" not in both_ways
     page.close()
     visit.assert_clean("network.html")
 

@@ -46,7 +46,7 @@ def project_concepts(layout: Layout | None = None) -> Concepts:
         concept = Concept(row["concept"].value, notation, row["label_en"].value, row["label_ja"].value)
         found.setdefault(row["kind"].value.rsplit("#", 1)[-1], []).append(concept)
     areas = sorted(found["CooperationArea"], key=lambda c: int(c.notation))
-    sides = tuple(c for c in found["ActingSide"] if c.slug in ("both", "reciprocal"))
+    sides = tuple(c for c in found["ActingSide"] if c.slug == "both")  # each bullet states both as subject
     topics = tuple(found["Technology"] + found["Sector"])
     return Concepts(tuple(areas), tuple(found["CommitmentLevel"]), sides, topics)
 
