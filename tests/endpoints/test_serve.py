@@ -86,9 +86,9 @@ def test_select_results_by_accept(served, accept: str, media_type: str) -> None:
         "application/sparql-results+json": QueryResultsFormat.JSON,
     }
     if media_type in parsers:
-        assert len(list(parse_query_results(body, format=parsers[media_type]))) == 18
+        assert len(list(parse_query_results(body, format=parsers[media_type]))) == 21
     else:
-        assert body.decode().splitlines()[0] == "technology,name_en,name_ja,activities"
+        assert body.decode().splitlines()[0] == "technology,name_en,name_ja,commitments"
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@
   };
   var api = window.jikgView = { data: data, state: state, settled: false, settleMs: null };
   var opened = new Set();
+  var DOUBLE_CLICK_MS = 600; // a double click's second click follows its first within this
 
   var nodes = new vis.DataSet(data.nodes.filter(onCanvas).map(visNode));
   var edges = new vis.DataSet(drawnEdges());
@@ -612,8 +613,17 @@
     state.selected = null;
     network.unselectAll();
   });
-  network.on('click', function (params) { if (params.nodes.length) { select(params.nodes[0]); } });
-  network.on('doubleClick', function (params) { if (params.nodes.length) { openCluster(params.nodes[0]); } });
+  // The first click of a double click selects the node and moves the view (select() keeps it clear of
+  // the details panel), so the second may land beside a small node: the double click opens the node
+  // its first click selected.
+  var lastClick = { id: null, at: 0 };
+  network.on('click', function (params) {
+    if (params.nodes.length) { select(params.nodes[0]); lastClick = { id: params.nodes[0], at: Date.now() }; }
+  });
+  network.on('doubleClick', function (params) {
+    var id = params.nodes[0] || (Date.now() - lastClick.at < DOUBLE_CLICK_MS ? lastClick.id : null);
+    if (id) { openCluster(id); }
+  });
 
   Object.assign(api, {
     visibleIds: function () { return nodes.get({ filter: function (n) { return !n.hidden; } }).map(function (n) { return n.id; }); },
