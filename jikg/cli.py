@@ -89,7 +89,7 @@ def run_coding(args: argparse.Namespace) -> int:
     from .query import open_dataset
 
     layout = Layout(args.root.resolve())
-    first = read_coding(args.first) if args.first else graph_coding(open_dataset(layout, warn=note))
+    first = read_coding(args.first) if args.first else graph_coding(open_dataset(layout, warn=note), layout)
     if args.compare is None:
         sys.stdout.write(write_coding(first))
         return 0

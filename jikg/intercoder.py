@@ -52,6 +52,9 @@ def read_coding(path: Path) -> Coding:
     coding: Coding = {}
     for row in reader:
         key = (row["clause"], row["unit"] or "")
+        if bullet_number(key[0]) is None:
+            where = f"{path}:{reader.line_num}"
+            raise LoadError(f"{where}: {key[0]!r} is not an Article 2 bullet (art2-secN-itemM)")
         if key in coding:
             raise LoadError(f"{path}:{reader.line_num}: {key[0]} unit {key[1]!r} is coded twice")
         coding[key] = normalise(row)
@@ -74,9 +77,9 @@ def rule_key(notation: str) -> tuple[int, int, str]:
     return RULE_ORDER.index(group), int(number), ""
 
 
-def graph_coding(store: Store) -> Coding:
+def graph_coding(store: Store, layout: Layout | None = None) -> Coding:
     """The coding the graph holds for the MoC's commitments (``jact:<clause id>[-<unit>]``)."""
-    query = read_query(Layout().root / "queries" / "report" / "coding.rq")
+    query = read_query((layout or Layout()).root / "queries" / "report" / "coding.rq")
     values: dict[str, dict[str, list[str]]] = {}
     clauses: dict[str, str] = {}
     for row in union_query(store, query):
@@ -107,11 +110,18 @@ def write_coding(coding: Coding) -> str:
     return out.getvalue()
 
 
+def bullet_number(clause: str) -> tuple[int, int] | None:
+    """(section, item) of an Article 2 bullet id (``art2-sec2-item10`` → (2, 10)), else None."""
+    section, sep, item = clause.removeprefix("art2-sec").partition("-item")
+    if not (clause.startswith("art2-sec") and sep and section.isdigit() and item.isdigit()):
+        return None
+    return int(section), int(item)
+
+
 def clause_order(key: Key) -> tuple[int, int, str]:
-    """art2-sec2-item10 after art2-sec2-item9."""
-    clause, unit = key
-    section, item = clause.removeprefix("art2-sec").split("-item")
-    return int(section), int(item), unit
+    """art2-sec2-item10 after art2-sec2-item9 (every key has passed :func:`bullet_number`)."""
+    section, item = bullet_number(key[0]) or (0, 0)
+    return section, item, key[1]
 
 
 def cohen_kappa(pairs: list[tuple[str, str]]) -> float:

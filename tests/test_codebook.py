@@ -108,5 +108,12 @@ def test_a_bad_coding_file_names_itself(tmp_path: Path) -> None:
     path.write_text(
         "clause,unit,side,direction,level\nx,,both,one-way,implement\nx,,both,one-way,explore\n", "utf-8"
     )
-    with pytest.raises(LoadError, match=r"bad\.csv:3: x unit '' is coded twice"):
+    with pytest.raises(LoadError, match=r"bad\.csv:2: 'x' is not an Article 2 bullet"):
+        read_coding(path)
+    path.write_text(
+        "clause,unit,side,direction,level\nart2-sec1-item1,,both,one-way,implement\n"
+        "art2-sec1-item1,,both,one-way,explore\n",
+        "utf-8",
+    )
+    with pytest.raises(LoadError, match=r"bad\.csv:3: art2-sec1-item1 unit '' is coded twice"):
         read_coding(path)
