@@ -40,3 +40,8 @@ def test_side_marker_mismatch_each_way(layout: Layout) -> None:
     assert "a marker of <https://w3id.org/jikg/id/side/japan>" in by_node["jact:art2-sec9-item1-c"]
     assert "records no subject" in by_node["jact:art2-sec9-item2-a"]
     assert "codes the side jside:unstated" in by_node["jact:art2-sec9-item2-b"]
+
+
+def test_a_condition_is_held_to_the_text_in_japanese_only(layout: Layout) -> None:
+    rows = messages(layout, "conditions.ttl", "quote-not-in-source-violation")
+    assert len(rows) == 1 and "書面で別に合意しない限り" in rows[0]
