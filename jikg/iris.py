@@ -31,6 +31,8 @@ PREFIXES: dict[str, str] = {
     "jside": ID + "side/",
     "jdir": ID + "direction/",
     "jrule": ID + "codebook/",
+    "jtier": ID + "tier/",
+    "jsrc": ID + "source/",
     "jscheme": ID + "scheme/",
     "jext": ID + "external/",
     "jgraph": GRAPH,
