@@ -33,6 +33,7 @@ PREFIXES: dict[str, str] = {
     "jrule": ID + "codebook/",
     "jtier": ID + "tier/",
     "jsrc": ID + "source/",
+    "jtheme": ID + "theme/",
     "jscheme": ID + "scheme/",
     "jext": ID + "external/",
     "jgraph": GRAPH,
