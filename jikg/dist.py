@@ -6,10 +6,12 @@ In the order they are written, each layer describing the ones before it:
    ``dataset.trig``, ``dataset.nq`` (named graphs kept), ``context.jsonld``;
 2. the ontology alone: ``ontology.ttl``, ``ontology.rdf``, ``ontology.jsonld``,
    ``ontology.html`` (pyLODE);
-3. ``void.ttl``: VoID statistics of the graph;
-4. ``catalog.ttl``: DCAT 3, one distribution per file above with its size and SHA-256;
-5. ``index.html``: the release's page, every file with its size and SHA-256;
-6. ``SHA256SUMS``: every file (``sha256sum -c SHA256SUMS`` checks a download).
+3. the commitments table: ``commitments.csv``, ``commitments.xlsx``, ``commitments.csv-metadata.json``
+   (CSVW), one row per coded commitment (:mod:`jikg.commitments`);
+4. ``void.ttl``: VoID statistics of the graph;
+5. ``catalog.ttl``: DCAT 3, one distribution per file above with its size and SHA-256;
+6. ``index.html``: the release's page, every file with its size and SHA-256;
+7. ``SHA256SUMS``: every file (``sha256sum -c SHA256SUMS`` checks a download).
 
 Sorted triples and canonical blank nodes (:mod:`jikg.export`) and data-only
 metadata (:mod:`jikg.metadata`) make two builds of the same inputs byte-identical.
@@ -18,10 +20,12 @@ metadata (:mod:`jikg.metadata`) make two builds of the same inputs byte-identica
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, Store, Triple
 
+from .commitments import write_commitments
 from .dataset import Layout, read_query
 from .docs import IndexPage, index_html, ontology_html
 from .export import (
@@ -70,6 +74,7 @@ def write_dist(
     write_ontology_files(folder, ontology_triples(store), stages)
     described = description_store(store, layout)
     release = release_of(described, layout)
+    write_commitments(folder, store, layout, datetime.fromisoformat(release["date"]))
     void = void_triples(described, layout)
     write_turtle(folder / "void.ttl", sorted_triples(as_quads(void)))
     facts = [FileFacts.of(p) for p in sorted(folder.iterdir())]

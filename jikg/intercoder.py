@@ -77,6 +77,12 @@ def rule_key(notation: str) -> tuple[int, int, str]:
     return RULE_ORDER.index(group), int(number), ""
 
 
+def moc_local(iri: str) -> str | None:
+    """``art2-sec3-item5-a`` for a commitment of the MoC (``jact:<clause id>[-<unit>]``), else None."""
+    local = iri.removeprefix(PREFIXES["jact"])
+    return None if local == iri or "/" in local else local
+
+
 def graph_coding(store: Store, layout: Layout | None = None) -> Coding:
     """The coding the graph holds for the MoC's commitments (``jact:<clause id>[-<unit>]``)."""
     query = read_query((layout or Layout()).root / "queries" / "report" / "coding.rq")
@@ -84,7 +90,7 @@ def graph_coding(store: Store, layout: Layout | None = None) -> Coding:
     clauses: dict[str, str] = {}
     for row in union_query(store, query):
         activity = row["activity"].value
-        if "/" in activity.removeprefix(PREFIXES["jact"]):
+        if moc_local(activity) is None:
             continue  # another agreement's commitment (jact:<agreement>/<clause id>)
         clauses[activity] = row["clause"].value
         values.setdefault(activity, {}).setdefault(row["key"].value, []).append(row["value"].value)

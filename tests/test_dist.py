@@ -25,6 +25,7 @@ DATASETS = ["dataset.trig", "dataset.nq"]
 ONTOLOGY = ["ontology.ttl", "ontology.rdf", "ontology.jsonld"]
 DESCRIPTIONS = ["void.ttl", "catalog.ttl"]
 OTHERS = ["context.jsonld", "ontology.html", "index.html", "SHA256SUMS"]
+TABLES = ["commitments.csv", "commitments.xlsx", "commitments.csv-metadata.json"]
 PARSERS = ["pyoxigraph", "rdflib"]
 DCAT, DCTERMS, SPDX, VOID = (rdflib.Namespace(PREFIXES[p]) for p in ("dcat", "dcterms", "spdx", "void"))
 
@@ -61,7 +62,7 @@ def void(dist: Path) -> rdflib.Graph:
 
 def test_every_release_file_is_written(dist: Path) -> None:
     assert sorted(p.name for p in dist.iterdir()) == sorted(
-        MERGED + DATASETS + ONTOLOGY + DESCRIPTIONS + OTHERS
+        MERGED + DATASETS + ONTOLOGY + DESCRIPTIONS + OTHERS + TABLES
     )
 
 
