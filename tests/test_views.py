@@ -196,12 +196,26 @@ def test_page_counts_equal_the_views_graph(views_dir: Path, projection) -> None:
         assert len(data["edges"]) == projection.graph.subgraph(view.nodes).number_of_edges(), view.file
 
 
-def test_timeline_runs_2018_2023_2025_to_the_derived_end(views_dir: Path) -> None:
+def test_timeline_runs_from_2014_to_the_derived_end(views_dir: Path) -> None:
     nodes = payload(views_dir / "timeline.html")["nodes"]
     dated = sorted((n["x"], n["info"]["date"], n["id"]) for n in nodes)
-    assert [d for _, d, _ in dated] == ["2018-05-01", "2023-07-20", "2025-08-25", "2030-08-25"]
+    assert [d for _, d, _ in dated] == [
+        "2014-09-01",
+        "2017-08-18",
+        "2018-05-01",
+        "2018-10-29",
+        "2021-01-15",
+        "2023-07-20",
+        "2025-08-25",
+        "2025-08-29",
+        "2025-08-29",
+        "2025-08-29",
+        "2030-08-25",
+    ]
     assert dated[-1][2] == "jterm:moc-2025-term-end"
     assert all(n.get("fixed") for n in nodes)
+    drawn = {(n["x"], n["y"]) for n in nodes}
+    assert len(drawn) == len(nodes), "two documents drawn on the same spot (the same summit's)"
 
 
 def test_pages_are_offline_and_load_no_cdn(views_dir: Path) -> None:

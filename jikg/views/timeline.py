@@ -1,8 +1,9 @@
-"""The timeline view: the agreements placed by date, 2018 → 2023 → 2025 → the derived end of the term.
+"""The timeline view: the documents of the partnership placed by date, to the derived end of the MoC's term.
 
 ``queries/views/timeline.rq`` gives the dated events. Each is placed at a fixed
 ``x`` proportional to its date (no physics: the axis *is* the layout), on two
-alternating rows so that neighbouring labels do not overlap, with a tick per year.
+alternating rows so that neighbouring labels do not overlap (documents of the same summit step
+further out), with a tick per year.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from .project import Label, Projection, select
 
 PIXELS_PER_YEAR = 100
 ROW_OFFSET = 70
+#: Events closer than NEAR pixels step STACK pixels further from the axis, pair by pair.
+NEAR = 40
+STACK = 45
 AXIS_Y = 160
 END_RELATION = "jikg:term/time:hasEnd"
 
@@ -47,18 +51,25 @@ def x_of(date: dt.date, origin: dt.date) -> float:
     return round((date - origin).days / 365.25 * PIXELS_PER_YEAR, 1)
 
 
+def y_of(row: int, xs: list[float]) -> float:
+    """Alternate rows above and below; events drawn close to earlier ones (the same summit) step outwards."""
+    near = sum(1 for x in xs[:row] if xs[row] - x < NEAR)
+    return (ROW_OFFSET + STACK * (near // 2)) * (row % 2 * 2 - 1)
+
+
 def timeline_graph(projection: Projection, events: list[Event]) -> nx.MultiDiGraph:
     """The events as nodes (with ``date``, ``x``, ``y``) and the links between them."""
     graph = nx.MultiDiGraph()
     if not events:
         return graph
     origin = dt.date(events[0].date.year, 1, 1)
+    xs = [x_of(event.date, origin) for event in events]
     for row, event in enumerate(events):
         data = dict(projection.graph.nodes.get(event.node, {}))
         if not data:
             label = projection.label(event.node)
             data = {"kind": "instant", "cls": "time:Instant", "label_en": label.en, "label_ja": label.ja}
-        data.update(date=event.date.isoformat(), x=x_of(event.date, origin), y=ROW_OFFSET * (row % 2 * 2 - 1))
+        data.update(date=event.date.isoformat(), x=xs[row], y=y_of(row, xs))
         graph.add_node(event.node, **data)
     for u, v, key in projection.graph.subgraph(graph.nodes).edges(keys=True):
         graph.add_edge(u, v, key=key, relation=key)
