@@ -166,8 +166,8 @@ def test_every_view_draws_its_graph_offline(tabs: Recorder, site, projection, tm
     base, root = site
     views = plan.plan(projection.graph, projection.facets, ["place"])
     expected = {v.file: (len(v.nodes), projection.graph.subgraph(v.nodes).number_of_edges()) for v in views}
-    expected["timeline.html"] = (4, 3)
-    assert set(expected) | {"index.html"} == {p.name for p in (root / "real").glob("*.html")}
+    expected["timeline.html"] = (11, 4)
+    assert set(expected) | {"index.html", "compare.html"} == {p.name for p in (root / "real").glob("*.html")}
     shots = tmp_path / "screenshots"
     shots.mkdir()
     page = tabs.new_page()
@@ -352,11 +352,15 @@ def test_hostile_labels_execute_nothing(browser: Browser, site, bypass_csp: bool
     tabs = Recorder(browser, bypass_csp)
     for name in sorted(p.name for p in (root / "hostile").glob("*.html")):
         page, visit = tabs.open(f"{base}/hostile/{name}")
-        if name != "index.html" and page.evaluate("jikgView.nodes.get('jact:hostile') !== null"):
+        if name == "compare.html":
+            assert "__pwned" in page.inner_text("#comparison"), "the hostile document is not compared"
+            page.click("#lang-toggle")  # the Japanese labels are hostile too
+            page.click("#lang-toggle")
+        elif name != "index.html" and page.evaluate("jikgView.nodes.get('jact:hostile') !== null"):
             exercise_hostile_page(page)
         assert page.evaluate("typeof window.__pwned") == "undefined", name
         assert page.locator("img, svg, iframe, b").count() == 0, name
-        assert page.locator("script").count() == (3 if name != "index.html" else 0), name
+        assert page.locator("script").count() == {"index.html": 0, "compare.html": 2}.get(name, 3), name
         page.close()
         visit.assert_clean(name)
         assert not [u for u in visit.requests if urlparse(u).path.endswith("/x")], (
@@ -392,3 +396,22 @@ def test_hostile_tooltip_is_text(tabs: Recorder, site) -> None:
     assert page.evaluate("typeof window.__pwned") == "undefined"
     page.close()
     visit.assert_clean("hostile network.html")
+
+
+def test_compare_two_documents_theme_by_theme(tabs: Recorder, site) -> None:
+    base, _ = site
+    page, visit = tabs.open(f"{base}/real/compare.html")
+    page.select_option("#doc-a", "jagr:digital-partnership-moc-2018")
+    page.select_option("#doc-b", "jagr:moc-2025")
+
+    def cells(theme: str) -> list[str]:
+        row = page.locator(f'#comparison tr[data-theme="jtheme:{theme}"] td')
+        return [row.nth(i).inner_text() for i in range(3)]
+
+    assert cells("semiconductors") == ["semiconductors", "—", "✓ (4 commitments)"]
+    assert cells("startups")[1:] == ["✓", "✓ (6 commitments)"]
+    assert "official" in page.inner_text("#comparison tbody tr:first-child")
+    page.click("#lang-toggle")
+    assert cells("semiconductors")[0] == "半導体"
+    page.close()
+    visit.assert_clean("compare.html")

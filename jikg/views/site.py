@@ -20,12 +20,12 @@ from pyvis import network as pyvis_network
 
 from ..dataset import Layout, load_dataset
 from ..swap import OutputError, staging_folder, swap_in
-from . import analytics, cluster, page, plan, render, tables, timeline
+from . import analytics, cluster, compare, page, plan, render, tables, timeline
 from .background import forked
 from .project import Label, Projection, project
 
 VIS_NETWORK = Path(pyvis_network.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js"
-OWN_ASSETS = ("app.js", "app.css")
+OWN_ASSETS = ("app.js", "app.css", "compare.js")
 DOWNLOADS = ("analytics.csv", "analytics.json", "network.graphml", "network.gexf")
 TOP = 15
 GROUPS = (
@@ -138,6 +138,7 @@ def write_all(folder: Path, store: Store, layout: Layout | None) -> list[Written
         views = plan.plan(projection.graph, projection.facets, hubs)
         written = [write_page(folder, view, projection, metrics) for view in views]
         written.insert(1, write_timeline(folder, store, projection, metrics))
+        compare.write_compare(folder, store, projection)
         write_index(folder, written, projection, metrics)
     finally:
         downloads()

@@ -1,0 +1,68 @@
+"""The comparison page: two documents of the partnership side by side, theme by theme (issue 12).
+
+The page (``compare.html``) carries the documents and themes as JSON; ``assets/compare.js`` fills
+the two choices and the table in the browser, offline, writing text only (``textContent``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from pyoxigraph import Store
+
+from .page import script_json
+from .project import Projection, select
+from .render import environment, ui_strings
+
+TEXT_TIER = "jtier:text"
+
+
+def documents(store: Store, projection: Projection) -> list[dict]:
+    """Each document, by date: labels, kind, date, parties, themes (with commitments) and tier."""
+    found: dict[str, dict] = {}
+    commitments: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in select(store, projection.layout, "documents"):
+        doc = found.setdefault(row["document"], {"parties": set(), "themes": set(), "tier": TEXT_TIER})
+        doc.update(kind=row["kind"], date=row["date"][:10])
+        if "party" in row:
+            doc["parties"].add(row["party"])
+        if "theme" in row:
+            doc["themes"].add(row["theme"])
+            if "activity" in row:
+                commitments[row["document"]][row["theme"]].add(row["activity"])
+        if "tier" in row:
+            doc["tier"] = row["tier"]
+    return [
+        {
+            "id": iri,
+            **name(projection, iri),
+            "kind": name(projection, doc["kind"]),
+            "date": doc["date"],
+            "parties": [name(projection, p) for p in sorted(doc["parties"])],
+            "themes": {t: len(commitments[iri][t]) for t in sorted(doc["themes"])},
+            "tier": name(projection, doc["tier"]),
+        }
+        for iri, doc in sorted(found.items(), key=lambda item: (item[1]["date"], item[0]))
+    ]
+
+
+def name(projection: Projection, node: str) -> dict[str, str]:
+    """A node's labels in both languages."""
+    label = projection.label(node)
+    return {"en": label.any("en"), "ja": label.any("ja")}
+
+
+def compare_html(store: Store, projection: Projection) -> str:
+    """The comparison page."""
+    docs = documents(store, projection)
+    themes = sorted({t for d in docs for t in d["themes"]}, key=lambda t: name(projection, t)["en"])
+    named = [{"id": t, **name(projection, t)} for t in themes]
+    data = {"documents": docs, "themes": named, "ui": ui_strings()}
+    template = environment().get_template("compare.html")
+    return template.render(ui=ui_strings()["en"], data=script_json(data))
+
+
+def write_compare(folder: Path, store: Store, projection: Projection) -> None:
+    """``compare.html`` into ``folder`` (its script is one of the site's assets)."""
+    (folder / "compare.html").write_text(compare_html(store, projection), encoding="utf-8")
