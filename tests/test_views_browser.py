@@ -398,6 +398,18 @@ def test_hostile_tooltip_is_text(tabs: Recorder, site) -> None:
     visit.assert_clean("hostile network.html")
 
 
+def test_timeline_says_how_each_date_is_known(tabs: Recorder, site) -> None:
+    base, _ = site
+    page, visit = tabs.open(f"{base}/real/timeline.html")
+    page.evaluate("jikgView.select('jagr:tokyo-declaration-2014')")
+    assert "press or reference" in page.inner_text("#details-body")
+    page.evaluate("jikgView.select('jagr:moc-2025')")
+    assert "Evidence tier of the date" in page.inner_text("#details-body")
+    assert "text" in page.inner_text("#details-body")
+    page.close()
+    visit.assert_clean("timeline.html")
+
+
 def test_compare_two_documents_theme_by_theme(tabs: Recorder, site) -> None:
     base, _ = site
     page, visit = tabs.open(f"{base}/real/compare.html")

@@ -113,6 +113,9 @@ def node_info(node: str, data: dict, metrics: Metrics | None, projection: Projec
     }
     if data.get("date"):
         info["date"] = data["date"]
+    if data.get("tier"):
+        tier = projection.label(data["tier"])
+        info["tier"] = {"en": tier.en, "ja": tier.ja}
     return info
 
 

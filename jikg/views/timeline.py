@@ -34,6 +34,7 @@ class Event:
     date: dt.date
     role: str
     agreement: str | None
+    tier: str | None = None
 
 
 def read_events(store: Store, layout: Layout) -> list[Event]:
@@ -42,7 +43,8 @@ def read_events(store: Store, layout: Layout) -> list[Event]:
     for row in select(store, layout, "timeline"):
         date = dt.date.fromisoformat(row["date"][:10])
         if row["event"] not in events:
-            events[row["event"]] = Event(row["event"], date, row["role"], row.get("agreement"))
+            agreement, tier = row.get("agreement"), row.get("tier")
+            events[row["event"]] = Event(row["event"], date, row["role"], agreement, tier)
     return sorted(events.values(), key=lambda e: (e.date, e.node))
 
 
@@ -69,7 +71,7 @@ def timeline_graph(projection: Projection, events: list[Event]) -> nx.MultiDiGra
         if not data:
             label = projection.label(event.node)
             data = {"kind": "instant", "cls": "time:Instant", "label_en": label.en, "label_ja": label.ja}
-        data.update(date=event.date.isoformat(), x=xs[row], y=y_of(row, xs))
+        data.update(date=event.date.isoformat(), x=xs[row], y=y_of(row, xs), tier=event.tier or "")
         graph.add_node(event.node, **data)
     for u, v, key in projection.graph.subgraph(graph.nodes).edges(keys=True):
         graph.add_edge(u, v, key=key, relation=key)

@@ -446,6 +446,7 @@
     row(facts, t('alt'), info.alt.en.concat(info.alt.ja).join(' · '));
     row(facts, t('type'), pick(info.type));
     if (info.date) { row(facts, t('date'), info.date); }
+    if (info.tier) { row(facts, t('evidence_tier'), pick(info.tier)); }
     if (info.iri && !info.cluster) {
       facts.appendChild(el('dt', t('iri')));
       facts.appendChild(el('dd')).appendChild(safeLink(info.iri));
