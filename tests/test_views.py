@@ -201,7 +201,7 @@ def test_page_counts_equal_the_views_graph(views_dir: Path, projection) -> None:
         assert len(data["edges"]) == projection.graph.subgraph(view.nodes).number_of_edges(), view.file
 
 
-def test_timeline_runs_from_2014_to_the_derived_end(views_dir: Path) -> None:
+def test_timeline_runs_from_2014_to_the_derived_ends(views_dir: Path) -> None:
     nodes = payload(views_dir / "timeline.html")["nodes"]
     dated = sorted((n["x"], n["info"]["date"], n["id"]) for n in nodes)
     assert [d for _, d, _ in dated] == [
@@ -215,9 +215,11 @@ def test_timeline_runs_from_2014_to_the_derived_end(views_dir: Path) -> None:
         "2025-08-29",
         "2025-08-29",
         "2025-08-29",
+        "2028-07-20",
         "2030-08-25",
     ]
     assert dated[-1][2] == "jterm:moc-2025-term-end"
+    assert "jterm:semiconductor-moc-2023-term-end" in {node for _, _, node in dated}
     assert all(n.get("fixed") for n in nodes)
     drawn = {(n["x"], n["y"]) for n in nodes}
     assert len(drawn) == len(nodes), "two documents drawn on the same spot (the same summit's)"

@@ -166,7 +166,7 @@ def test_every_view_draws_its_graph_offline(tabs: Recorder, site, projection, tm
     base, root = site
     views = plan.plan(projection.graph, projection.facets, ["place"])
     expected = {v.file: (len(v.nodes), projection.graph.subgraph(v.nodes).number_of_edges()) for v in views}
-    expected["timeline.html"] = (11, 4)
+    expected["timeline.html"] = (12, 5)
     assert set(expected) | {"index.html", "compare.html"} == {p.name for p in (root / "real").glob("*.html")}
     shots = tmp_path / "screenshots"
     shots.mkdir()
