@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
-from .page import script_json
+from .page import option, script_json
 from .project import Projection, select
 from .render import environment, ui_strings
 
@@ -35,30 +35,23 @@ def documents(store: Store, projection: Projection) -> list[dict]:
             doc["tier"] = row["tier"]
     return [
         {
-            "id": iri,
-            **name(projection, iri),
-            "kind": name(projection, doc["kind"]),
+            **option(iri, projection),
+            "kind": option(doc["kind"], projection),
             "date": doc["date"],
-            "parties": [name(projection, p) for p in sorted(doc["parties"])],
+            "parties": [option(p, projection) for p in sorted(doc["parties"])],
             "themes": {t: len(commitments[iri][t]) for t in sorted(doc["themes"])},
-            "tier": name(projection, doc["tier"]),
+            "tier": option(doc["tier"], projection),
         }
         for iri, doc in sorted(found.items(), key=lambda item: (item[1]["date"], item[0]))
     ]
 
 
-def name(projection: Projection, node: str) -> dict[str, str]:
-    """A node's labels in both languages."""
-    label = projection.label(node)
-    return {"en": label.any("en"), "ja": label.any("ja")}
-
-
 def compare_html(store: Store, projection: Projection) -> str:
     """The comparison page."""
     docs = documents(store, projection)
-    themes = sorted({t for d in docs for t in d["themes"]}, key=lambda t: name(projection, t)["en"])
-    named = [{"id": t, **name(projection, t)} for t in themes]
-    data = {"documents": docs, "themes": named, "ui": ui_strings()}
+    covered = {t for d in docs for t in d["themes"]}
+    themes = sorted((option(t, projection) for t in covered), key=lambda o: o["en"])
+    data = {"documents": docs, "themes": themes, "ui": ui_strings()}
     template = environment().get_template("compare.html")
     return template.render(ui=ui_strings()["en"], data=script_json(data))
 
