@@ -422,8 +422,13 @@ def test_compare_two_documents_theme_by_theme(tabs: Recorder, site) -> None:
 
     assert cells("semiconductors") == ["semiconductors", "—", "✓ (4 commitments)"]
     assert cells("startups")[1:] == ["✓", "✓ (6 commitments)"]
-    assert "official" in page.inner_text("#comparison tbody tr:first-child")
+    about = page.inner_text("#comparison tbody tr:first-child")
+    assert "official" in about
+    assert "signed by: Hiroshige Seko, Sujan R. Chinoy" in about
+    assert "signed by: Ashwini Vaishnaw, Yoji Muto" in about
+    assert "at the summit of: Narendra Modi, Shinzo Abe" in about
     page.click("#lang-toggle")
     assert cells("semiconductors")[0] == "半導体"
+    assert "首脳: ナレンドラ・モディ, 石破 茂" in page.inner_text("#comparison tbody tr:first-child")
     page.close()
     visit.assert_clean("compare.html")

@@ -16,17 +16,21 @@ from .project import Projection, select
 from .render import environment, ui_strings
 
 TEXT_TIER = "jtier:text"
+PEOPLE = {"parties": "party", "signatories": "signatory", "leaders": "leader"}
+"""Each document's lists of parties and people, and the query variable that fills each."""
 
 
 def documents(store: Store, projection: Projection) -> list[dict]:
-    """Each document, by date: labels, kind, date, parties, themes (with commitments) and tier."""
+    """Each document, by date: labels, kind, date, parties, signatories, leaders, themes and tier."""
     found: dict[str, dict] = {}
     commitments: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in select(store, projection.layout, "documents"):
-        doc = found.setdefault(row["document"], {"parties": set(), "themes": set(), "tier": TEXT_TIER})
+        empty = {"themes": set(), "tier": TEXT_TIER} | {role: set() for role in PEOPLE}
+        doc = found.setdefault(row["document"], empty)
         doc.update(kind=row["kind"], date=row["date"][:10])
-        if "party" in row:
-            doc["parties"].add(row["party"])
+        for role, variable in PEOPLE.items():
+            if variable in row:
+                doc[role].add(row[variable])
         if "theme" in row:
             doc["themes"].add(row["theme"])
             if "activity" in row:
@@ -38,7 +42,7 @@ def documents(store: Store, projection: Projection) -> list[dict]:
             **option(iri, projection),
             "kind": option(doc["kind"], projection),
             "date": doc["date"],
-            "parties": [option(p, projection) for p in sorted(doc["parties"])],
+            **{role: [option(p, projection) for p in sorted(doc[role])] for role in PEOPLE},
             "themes": {t: len(commitments[iri][t]) for t in sorted(doc["themes"])},
             "tier": option(doc["tier"], projection),
         }

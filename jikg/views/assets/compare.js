@@ -39,8 +39,14 @@
     return n ? '✓ (' + n + ' ' + t('commitments') + ')' : '✓';
   }
 
+  function people(key, list) {
+    return list.length ? [t(key) + ': ' + list.map(name).join(', ')] : [];
+  }
+
   function facts(doc) {
-    return [name(doc.kind), doc.date, doc.parties.map(name).join(', '), t('evidence') + ': ' + name(doc.tier)].join(' · ');
+    return [name(doc.kind), doc.date, doc.parties.map(name).join(', ')]
+      .concat(people('signed_by', doc.signatories), people('leaders', doc.leaders))
+      .concat([t('evidence') + ': ' + name(doc.tier)]).join(' · ');
   }
 
   function render() {
