@@ -271,9 +271,9 @@ def remote_options(args: argparse.Namespace, layout: Layout):
 
 def run_query(args: argparse.Namespace) -> int:
     """``jikg query``: run a canned question, a .rq file or inline SPARQL; print the answer."""
+    from .policy import QueryError
     from .query import EndpointError, QueryNotFound, locate, open_dataset, run_local, run_remote
     from .results import GRAPH_FORMATS, Graph, serialize_result
-    from .sparql import QueryError
 
     layout = Layout(args.root.resolve())
     source = ""
@@ -312,14 +312,28 @@ def run_queries(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     """``jikg serve``: the read-only SPARQL endpoint and query page, until Ctrl-C."""
+    from .engine import EngineError
     from .oxigraph import ServerError
     from .serve import ServeConfig, serve
 
     layout = Layout(args.root.resolve())
-    config = ServeConfig(layout, args.dataset, args.host, args.port, args.timeout, args.max_rows, args.quiet)
+    config = ServeConfig(
+        layout,
+        args.dataset,
+        args.host,
+        args.port,
+        args.timeout,
+        args.max_rows,
+        args.quiet,
+        workers=args.workers,
+        memory_mb=args.memory_mb,
+        max_connections=args.max_connections,
+        header_timeout=args.header_timeout,
+        allow_service=tuple(args.allow_service),
+    )
     try:
         return serve(config)
-    except ServerError as error:
+    except (ServerError, EngineError) as error:
         return fail(error, EXIT_REMOTE)
 
 
@@ -358,7 +372,7 @@ def add_query_parsers(commands: argparse._SubParsersAction) -> None:
     queries = commands.add_parser("queries", help="list the competency questions")
     queries.add_argument("--ja", action="store_true", help="show the questions in Japanese")
     queries.set_defaults(func=run_queries)
-    serve = commands.add_parser("serve", help="serve a read-only SPARQL endpoint and query page (Oxigraph)")
+    serve = commands.add_parser("serve", help="serve a read-only SPARQL endpoint, query page and entity IRIs")
     add = serve.add_argument
     add("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     add("--port", type=port, default=7878, help="port (default: %(default)s; 0: any free port)")
@@ -367,6 +381,26 @@ def add_query_parsers(commands: argparse._SubParsersAction) -> None:
     cap = above_zero(int)
     add("--max-rows", type=cap, default=10_000, help="result cap, rows or triples (default: %(default)s)")
     add("--quiet", action="store_true", help="do not log requests")
+    add(
+        "--workers",
+        type=cap,
+        default=os.cpu_count() or 2,
+        help="query worker processes (default: %(default)s)",
+    )
+    add("--memory-mb", type=cap, default=2048, help="address-space cap of each worker (default: %(default)s)")
+    add(
+        "--max-connections",
+        type=cap,
+        default=512,
+        help="connections at once, then 503 (default: %(default)s)",
+    )
+    add(
+        "--header-timeout",
+        type=seconds,
+        default=10.0,
+        help="seconds to send a request (default: %(default)s)",
+    )
+    add("--allow-service", action="append", default=[], metavar="IRI", help="an endpoint SERVICE may reach")
     serve.set_defaults(func=run_serve)
     publish = commands.add_parser("publish", help="put the named graphs into a triplestore (Graph Store)")
     add = publish.add_argument

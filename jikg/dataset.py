@@ -195,22 +195,25 @@ def union_query(store: Store, query: str):
 def read_query(path: Path) -> str:
     """The text of one of the project's ``.rq`` files, checked: a malformed query names file:line:column.
 
-    The check parses the query on an empty store (nothing to evaluate), so a typo in
-    a QC check, a derivation rule or a view's query stops the build with its place
-    in the file rather than a traceback from wherever the query is first run.
+    Oxigraph parses the query on an empty store (nothing to evaluate; an update does not
+    parse as a query), so a typo in a QC check, a derivation rule or a view's query stops
+    the build with its place in the file rather than a traceback from wherever the query
+    is first run. These files are the project's code; users' queries go through
+    :mod:`jikg.policy` instead.
     """
-    from .sparql import QueryError, check_read_only, syntax_error
+    from .policy import syntax_error, update_operation
 
     text = read_text(path)
     try:
-        check_read_only(text)
         Store().query(text, prefixes=PREFIXES)
     except SyntaxError as error:
+        if operation := update_operation(text):
+            raise LoadError(
+                f"{path}:1: read-only: SPARQL Update ({operation}) is refused: write a query"
+            ) from None
         found = syntax_error(str(error), text)
         where = f"{found.line}:{found.column}" if found.line else "1"
         raise LoadError(f"{path}:{where}: malformed SPARQL: {found.message}") from None
-    except QueryError as error:
-        raise LoadError(f"{path}:1: {error}") from None
     return text
 
 

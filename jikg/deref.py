@@ -1,9 +1,8 @@
-"""Dereferencing without a server: an entity IRI and an ``Accept`` header in, a
-``(status, content type, body)`` response out.
+"""Dereferencing without a server: an entity IRI and an ``Accept`` header in, an
+:class:`~jikg.answer.Answer` out.
 
-- Content negotiation follows RFC 9110 §12.5.1: each offered type takes the
-  ``q`` of the most specific media range that matches it (``text/turtle`` before
-  ``text/*`` before ``*/*``); the highest ``q`` wins, ties go to the order of
+- Content negotiation is :mod:`jikg.conneg` (RFC 9110 §12.5.1, werkzeug's): the most
+  specific matching range sets each offer's ``q``; ties go to the order of
   :data:`OFFERS` (data first: a client that says only ``*/*`` is a program).
   Nothing acceptable: 406. An IRI the graph does not mention: 404.
 - Programs get the entity's symmetric concise bounded description (the triples
@@ -21,11 +20,12 @@ Every function here is pure: the server (``jikg serve``) only maps requests to t
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, Triple, serialize
 
+from .answer import Answer, text
+from .conneg import best
 from .export import ntriples_of, sorted_triples, used_prefixes
 from .iris import BASE, ONTOLOGY, PREFIXES, compact, graph_iri
 
@@ -47,68 +47,20 @@ CLAUSE_TEXT = PREFIXES["jikg"] + "text"
 IDENTIFIER = PREFIXES["dcterms"] + "identifier"
 
 
-@dataclass(frozen=True)
-class Response:
-    """What a server sends back."""
-
-    status: int
-    content_type: str
-    body: bytes
-    headers: tuple[tuple[str, str], ...] = field(default=(("Vary", "Accept"),))
-
-
-def media_ranges(accept: str | None) -> list[tuple[str, float]]:
-    """``Accept`` as ``(media range, q)`` pairs; a missing header accepts everything."""
-    ranges = []
-    for part in (accept or "*/*").split(","):
-        media, *params = (p.strip() for p in part.split(";"))
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    q = 0.0
-        if "/" in media:
-            ranges.append((media.lower(), q))
-    return ranges
-
-
-def quality(offer: str, ranges: list[tuple[str, float]]) -> tuple[float, int]:
-    """``(q, specificity)`` of the most specific range matching ``offer`` (or an alias of it)."""
-    names = {offer} | {alias for alias, target in ALIASES.items() if target == offer}
-    best = (0.0, -1)
-    for media, q in ranges:
-        kind = media.split("/")[0]
-        if media in names:
-            specificity = 2
-        elif media == f"{kind}/*" and any(n.startswith(kind + "/") for n in names):
-            specificity = 1
-        elif media == "*/*":
-            specificity = 0
-        else:
-            continue
-        if specificity > best[1]:
-            best = (q, specificity)
-    return best
+VARY = (("Vary", "Accept"),)
 
 
 def negotiate(accept: str | None, offers: tuple[str, ...] = OFFERS) -> str | None:
-    """The offered media type the client prefers, or None if it accepts none."""
-    ranges = media_ranges(accept)
-    scored = [(quality(offer, ranges)[0], -i, offer) for i, offer in enumerate(offers)]
-    q, _, offer = max(scored)
-    return offer if q > 0 else None
+    """The offered media type the client prefers (RFC 9110, :mod:`jikg.conneg`), or None if none."""
+    return best(accept, offers, ALIASES)
 
 
-def not_acceptable(offers: tuple[str, ...]) -> Response:
-    body = "Not acceptable. Available: " + ", ".join(offers) + "\n"
-    return Response(406, "text/plain; charset=utf-8", body.encode("utf-8"))
+def not_acceptable(offers: tuple[str, ...]) -> Answer:
+    return text(406, "Not acceptable. Available: " + ", ".join(offers), *VARY)
 
 
-def not_found(iri: str) -> Response:
-    return Response(404, "text/plain; charset=utf-8", f"Not found: {iri} is not in the graph\n".encode())
+def not_found(iri: str) -> Answer:
+    return text(404, f"Not found: {iri} is not in the graph", *VARY)
 
 
 def distinct_triples(store: Store, subject=None, predicate=None, obj=None) -> list[Triple]:
@@ -150,9 +102,9 @@ def rdf_body(triples: list[Triple], media: str) -> bytes:
     return serialize(triples, format=fmt, prefixes=prefixes)
 
 
-def dereference(store: Store, iri: str, accept: str | None) -> Response:
+def dereference(store: Store, iri: str, accept: str | None) -> Answer:
     """The response for a GET of ``iri`` with this ``Accept`` header."""
-    if not iri.startswith(BASE):
+    if not iri.startswith(BASE) or not is_iri(iri):
         return not_found(iri)
     triples = description(store, iri)
     if not triples:
@@ -161,16 +113,25 @@ def dereference(store: Store, iri: str, accept: str | None) -> Response:
     if media is None:
         return not_acceptable(OFFERS)
     if media == HTML:
-        return Response(200, CONTENT_TYPES[HTML], entity_html(store, iri).encode("utf-8"))
-    return Response(200, CONTENT_TYPES[media], rdf_body(triples, media))
+        return Answer(200, CONTENT_TYPES[HTML], entity_html(store, iri).encode("utf-8"), VARY)
+    return Answer(200, CONTENT_TYPES[media], rdf_body(triples, media), VARY)
 
 
-def well_known_void(void: list[Triple], accept: str | None) -> Response:
+def is_iri(text: str) -> bool:
+    """Whether ``text`` is a valid IRI (``/id/a%ZZ`` names none: a bad percent escape)."""
+    try:
+        NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
+def well_known_void(void: list[Triple], accept: str | None) -> Answer:
     """``/.well-known/void``: the VoID description, as data."""
     media = negotiate(accept, DATA_OFFERS)
     if media is None:
         return not_acceptable(DATA_OFFERS)
-    return Response(200, CONTENT_TYPES[media], rdf_body(in_order(void), media))
+    return Answer(200, CONTENT_TYPES[media], rdf_body(in_order(void), media), VARY)
 
 
 def iri_for_path(path: str) -> str:
@@ -178,7 +139,7 @@ def iri_for_path(path: str) -> str:
     return BASE + urlsplit(path).path.lstrip("/")
 
 
-def resolve(store: Store, path: str, accept: str | None, void: list[Triple]) -> Response:
+def resolve(store: Store, path: str, accept: str | None, void: list[Triple]) -> Answer:
     """Route a request path: ``/.well-known/void``, or an entity under the base."""
     if urlsplit(path).path == WELL_KNOWN_VOID:
         return well_known_void(void, accept)
@@ -188,14 +149,23 @@ def resolve(store: Store, path: str, accept: str | None, void: list[Triple]) -> 
 def href(source: str, target: str) -> str:
     """A link from the page of ``source`` to ``target``: relative under the base, else absolute.
 
-    Only ``http``/``https`` IRIs become links elsewhere: an IRI such as
-    ``javascript:…`` or ``data:…`` is shown as text (``""``: no link), never made clickable.
+    Only ``http``/``https`` IRIs become links elsewhere: an IRI such as ``javascript:…`` or
+    ``data:…`` is shown as text (``""``: no link). A relative link is percent-encoded and,
+    where its first segment holds a colon (``javascript:alert(1)`` under the base), starts
+    with ``./`` (RFC 3986 §4.2), so a browser can never read it as a scheme; the result is
+    parsed again and dropped unless it has no scheme and no host.
     """
+    parts = urlsplit(target)
     if not target.startswith(BASE):
-        return target if urlsplit(target).scheme.lower() in ("http", "https") else ""
-    path, _, fragment = target.partition("#")
-    relative = posixpath.relpath(urlsplit(path).path, posixpath.dirname(urlsplit(source).path))
-    return relative + (f"#{fragment}" if fragment else "")
+        return target if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+    relative = posixpath.relpath(parts.path, posixpath.dirname(urlsplit(source).path))
+    link = quote(relative, safe="/-._~!$&'()*+,;=@:%") + (
+        f"#{quote(parts.fragment, safe='')}" if parts.fragment else ""
+    )
+    if ":" in link.split("/", 1)[0]:
+        link = "./" + link
+    check = urlsplit(link)
+    return link if not check.scheme and not check.netloc else ""
 
 
 def label(store: Store, node, language: str) -> str:

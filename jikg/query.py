@@ -24,8 +24,8 @@ from pyoxigraph import Store
 from . import __version__
 from .dataset import Layout, LoadError, decode, load_dataset, load_nquads, read_text
 from .iris import PREFIXES
-from .results import Result, from_json, from_oxigraph, from_rdf
-from .sparql import QueryError, check_read_only, syntax_error, with_prefixes
+from .policy import LOCAL, REMOTE, QueryError, check, prefix_header, syntax_error
+from .results import Result, from_json, from_rdf
 
 USER_AGENT = f"jikg/{__version__} (Japan-India Digital Cooperation Knowledge Graph; SPARQLWrapper)"
 CANNED = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.rq$")
@@ -92,7 +92,7 @@ class CannedQuery:
             path = self.path.with_name(self.name + suffix)
             if path.exists():
                 return path
-        graph = check_read_only(self.text).form in ("CONSTRUCT", "DESCRIBE")
+        graph = check(self.text).graph
         return self.path.with_name(self.name + (".expected.ttl" if graph else ".expected.csv"))
 
 
@@ -171,22 +171,23 @@ def open_dataset(layout: Layout | None = None, dataset: Path | None = None, warn
 
 
 def run_local(store: Store, text: str, timeout: float | None = None) -> Result:
-    """Run a read-only query over the union of the named graphs, project prefixes predeclared.
+    """Run a query the local policy allows, project prefixes predeclared (:func:`jikg.engine.run`).
 
-    With ``timeout`` (seconds), :class:`QueryTimeout` if there is no answer by then.
-    pyoxigraph cannot cancel a query: it runs on in a daemon thread until the process
-    ends, which is what the ``jikg query`` command does next.
+    Without FROM/FROM NAMED it reads the union of the named graphs. With ``timeout``
+    (seconds), :class:`QueryTimeout` if there is no answer by then: pyoxigraph cannot cancel
+    a query, so it runs on in a daemon thread until the process ends, which is what the
+    ``jikg query`` command does next (``jikg serve`` kills its worker instead).
     """
-    check_read_only(text)
+    parsed = check(text, LOCAL)
     if timeout is None:
-        return evaluate(store, text)
+        return evaluate(store, text, parsed.has_dataset)
     outcome: dict[str, object] = {}
 
     def work() -> None:
         try:
-            outcome["result"] = evaluate(store, text)
-        except Exception as error:  # raised again in the caller's thread
-            outcome["error"] = error
+            outcome["result"] = evaluate(store, text, parsed.has_dataset)
+        except Exception as error:  # raised again in the caller's thread, without this thread's frames
+            outcome["error"] = error.with_traceback(None)
 
     worker = threading.Thread(target=work, name="jikg-query", daemon=True)
     worker.start()
@@ -199,15 +200,11 @@ def run_local(store: Store, text: str, timeout: float | None = None) -> Result:
     return outcome["result"]
 
 
-def evaluate(store: Store, text: str) -> Result:
-    """The whole answer of ``text`` over the union of the named graphs."""
-    try:
-        answer = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
-        return from_oxigraph(answer)
-    except SyntaxError as error:
-        raise syntax_error(str(error), text) from None
-    except (OSError, RuntimeError) as error:  # RuntimeError: e.g. a call to an unknown function
-        raise QueryError(f"the query cannot be evaluated: {error}") from None
+def evaluate(store: Store, text: str, has_dataset: bool = False) -> Result:
+    """The whole answer of ``text`` (no cap), as the engine of ``jikg serve`` runs it."""
+    from .engine import Job, run
+
+    return run(store, Job(text, cap=None), has_dataset)
 
 
 @dataclass
@@ -224,8 +221,8 @@ class Remote:
 
 def run_remote(remote: Remote, text: str) -> Result:
     """Run a read-only query on a SPARQL endpoint through SPARQLWrapper."""
-    form = check_read_only(text, allow_service=True).form
-    full, added = with_prefixes(text)
+    form = check(text, REMOTE).form
+    full, added = prefix_header(text, PREFIXES)
     request = sparql_wrapper(remote, full, form)
     body, headers = fetch(request, remote, text, added)
     result = parse_answer(remote, body, headers.get("Content-Type", ""), form)

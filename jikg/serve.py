@@ -1,75 +1,70 @@
-"""``jikg serve``: a read-only SPARQL 1.1 Protocol endpoint and a query page over the built graph.
+"""``jikg serve``: a read-only SPARQL 1.1 Protocol endpoint, a query page and the entity IRIs.
 
-The engine is the Oxigraph server (``oxigraph serve-read-only``, a child process on
-127.0.0.1 and a private port, over a private copy of ``build/dataset.nq``). In front
-of it, a small ``http.server`` application adds what a public endpoint needs:
+A Starlette application under uvicorn, over :class:`jikg.engine.Engine` (pyoxigraph in
+worker processes that are killed at the timeout):
 
-- the SPARQL 1.1 Protocol (https://www.w3.org/TR/sparql11-protocol/): ``GET`` and
-  ``POST`` at ``/sparql``, ``default-graph-uri``/``named-graph-uri``, results by
-  ``Accept`` (JSON, XML, CSV, TSV; Turtle, N-Triples, RDF/XML for graphs) or ``format=``;
-- read-only: SPARQL Update (``update=``, ``application/sparql-update``, or an update
-  sent as a query) and federated queries (``SERVICE``) are refused with 403 and a reason;
-- the project prefixes predeclared; a malformed query gets 400 with line and column;
-- a query timeout (504; Oxigraph's cut-short answer counts as one) and a result cap
-  (at most ``max_rows`` rows or triples, then ``X-Result-Truncated: true``);
-- a page at ``/`` listing the competency questions, each one click away (``/cq/<name>``),
-  with results as a table (:mod:`jikg.querypage`).
+- ``/sparql``: the SPARQL 1.1 Protocol (https://www.w3.org/TR/sparql11-protocol/), GET
+  and POST, ``default-graph-uri``/``named-graph-uri``, results by ``Accept`` or ``format=``;
+  every query judged on its parse tree by :mod:`jikg.policy` (read-only, no SERVICE unless
+  the operator lists the endpoint, no ``file:`` graphs), within the timeout and the cap;
+- ``/`` and ``/cq/<name>``: the competency questions, run, as a page (:mod:`jikg.querypage`);
+- ``/id/…``, ``/ontology``, ``/.well-known/void``: the IRIs dereferenced (:mod:`jikg.deref`);
+- ``/health``: the engine's workers and its last restart.
 
-- entity IRIs (``/id/…``, ``/ontology``) dereferenced with content negotiation, a page
-  for browsers and Turtle, JSON-LD or N-Triples for programs, and ``/.well-known/void``
-  (:mod:`jikg.deref`, over the served dataset loaded in memory on first use).
-
-Routes live in a table (:data:`ROUTES`, or ``App.routes`` for one server): to serve
-more, add a :class:`Route` whose handler takes ``(app, request, match)`` and returns
-a :class:`Response`.
+Every response carries a strict Content-Security-Policy, ``X-Frame-Options: DENY`` and
+``nosniff``. Connections: a listen backlog of 2048, at most ``max_connections`` at once
+(then 503), idle keep-alive closed after 5 s, and a connection that has not sent a
+whole request within ``header_timeout`` seconds is closed.
 """
 
 from __future__ import annotations
 
-import re
+import asyncio
+import json
+import os
 import signal
+import socket
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import RdfFormat, Store, parse
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
 
+from .answer import Answer, text
 from .dataset import Layout, LoadError, load_dataset
-from .oxigraph import BackendRefusal, BackendTimeout, OxigraphServer, Request, ServerError, run_query
-from .query import CannedQuery, built_dataset, canned_queries, open_dataset, stale_inputs
-from .results import Result, serialize_result
-from .sparql import QueryError, RefusedQuery, check_graph_iris, check_read_only, syntax_error, with_prefixes
+from .engine import Engine, Job
+from .oxigraph import ServerError
+from .policy import QueryPolicy
+from .query import CannedQuery, built_dataset, canned_queries, find_canned, stale_inputs
+from .results import Graph, Result, Solutions, from_json, from_rdf
 
 MAX_BODY = 1024 * 1024
-RESULT_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-GRAPH_TYPES = {
-    "text/turtle": "turtle",
-    "application/n-triples": "ntriples",
-    "text/plain": "ntriples",
-    "application/rdf+xml": "rdfxml",
-}
-MEDIA_TYPE = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "turtle": "text/turtle; charset=utf-8",
-    "ntriples": "application/n-triples",
-    "rdfxml": "application/rdf+xml",
-}
+BACKLOG = 2048
+CSP = "; ".join(
+    [
+        "default-src 'none'",
+        "style-src 'unsafe-inline'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
+PAGE_ACCEPT = "application/sparql-results+json, application/n-triples"
 
 
 @dataclass
@@ -80,336 +75,263 @@ class ServeConfig:
     dataset: Path | None = None
     host: str = "127.0.0.1"
     port: int = 7878
-    timeout: int = 10
+    timeout: float = 10
     max_rows: int = 10_000
     quiet: bool = False
+    workers: int = field(default_factory=lambda: os.cpu_count() or 2)
+    memory_mb: int = 2048
+    max_connections: int = 512
+    header_timeout: float = 10.0
+    allow_service: tuple[str, ...] = ()
 
 
-@dataclass
-class HttpRequest:
-    """One request, parsed: method, path, query-string and form parameters, headers, body."""
+class Service:
+    """What the routes answer from: the engine, the entity store, the questions, the limits."""
 
-    method: str
-    path: str
-    params: dict[str, list[str]]
-    headers: dict[str, str]
-    body: bytes = b""
-
-    def param(self, name: str) -> str | None:
-        values = self.params.get(name)
-        return values[0] if values else None
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
-
-
-@dataclass
-class Response:
-    """What a handler answers."""
-
-    status: int
-    body: bytes = b""
-    content_type: str = "text/plain; charset=utf-8"
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def text(status: int, message: str, **headers: str) -> Response:
-    """A plain-text answer (errors say what went wrong and what to do)."""
-    return Response(status, (message.rstrip() + "\n").encode(), headers=headers)
-
-
-class HttpError(Exception):
-    """Raised by handlers to answer an HTTP error with a reason."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status, self.message = status, message
-
-
-@dataclass(frozen=True)
-class Route:
-    """``handler(app, request, match)`` answers ``methods`` on paths that fully match ``pattern``."""
-
-    methods: tuple[str, ...]
-    pattern: re.Pattern
-    handler: Callable[[App, HttpRequest, re.Match], Response]
-
-
-class App:
-    """The front's state: the backend, the limits, the canned questions and the routes."""
-
-    def __init__(self, config: ServeConfig, backend_url: str, routes: list[Route] | None = None):
-        self.config, self.backend_url = config, backend_url
+    def __init__(self, config: ServeConfig, engine: Engine, entities: Store, void: Path):
+        self.config, self.engine, self.entities, self.void = config, engine, entities, void
         self.canned: list[CannedQuery] = canned_queries(config.layout)
-        self.routes: list[Route] = list(routes if routes is not None else ROUTES)
-        self.entity_store: Store | None = None
-        self.entity_lock = threading.Lock()
+        self.policy = QueryPolicy(frozenset(config.allow_service))
+        self.slots: asyncio.Semaphore | None = None
 
-    def entities(self) -> Store:
-        """The served dataset in memory, for dereferencing entity IRIs (loaded on first use)."""
-        with self.entity_lock:
-            if self.entity_store is None:
-                self.entity_store = open_dataset(self.config.layout, self.config.dataset, warn=lambda _: None)
-            return self.entity_store
+    def job(self, query: str, accept: str | None, fmt: str | None = None, graphs=((), ())) -> Job:
+        return Job(query, accept, fmt, tuple(graphs[0]), tuple(graphs[1]), self.config.max_rows, self.policy)
 
-    def handle(self, request: HttpRequest) -> Response:
-        """Dispatch through the route table; errors become answers, never a dead server."""
-        allowed: list[str] = []
-        for route in self.routes:
-            match = route.pattern.fullmatch(request.path)
-            if not match:
-                continue
-            if request.method not in route.methods:
-                allowed += route.methods
-                continue
-            try:
-                return route.handler(self, request, match)
-            except HttpError as error:
-                return text(error.status, error.message)
-        if allowed:
-            reason = f"{request.method} is not allowed here (read-only endpoint)"
-            return text(405, reason, Allow=", ".join(allowed))
-        return text(404, f"nothing at {request.path}: the SPARQL endpoint is /sparql, the query page is /")
-
-    def run(self, query: str, default_graphs=(), named_graphs=()) -> Result:
-        """Check a query and run it on the backend, within the timeout and the cap."""
+    async def answer(self, job: Job) -> Answer:
+        """Run ``job`` on a free worker within the timeout (waiting included); 503 if none frees up."""
+        if self.slots is None:
+            self.slots = asyncio.Semaphore(self.engine.size)
+        started = time.monotonic()
         try:
-            form = check_read_only(query).form
-            check_graph_iris([*default_graphs, *named_graphs])
-        except RefusedQuery as error:
-            raise HttpError(403, str(error)) from None
-        except QueryError as error:
-            raise HttpError(400, str(error)) from None
-        full, added = with_prefixes(query)
-        request = Request(full, form, list(default_graphs), list(named_graphs))
+            await asyncio.wait_for(self.slots.acquire(), self.config.timeout)
+        except TimeoutError:
+            return text(
+                503, f"all {self.engine.size} query workers are busy: try again shortly", ("Retry-After", "1")
+            )
         try:
-            return run_query(self.backend_url, request, timeout=self.config.timeout, cap=self.config.max_rows)
-        except BackendTimeout as error:
-            limit = self.config.timeout
-            raise HttpError(504, f"the query ran out of time (limit {limit} s): {error}") from None
-        except BackendRefusal as error:
-            if error.status == 400:
-                raise HttpError(400, str(syntax_error(error.body, query, added))) from None
-            if error.status == 500 and "is not supported" in error.body:  # e.g. an unknown function
-                raise HttpError(400, f"the query cannot be evaluated: {error.body}") from None
-            raise HttpError(502, f"the SPARQL engine answered {error}") from None
-        except ServerError as error:
-            raise HttpError(502, str(error)) from None
+            left = max(0.1, self.config.timeout - (time.monotonic() - started))
+            return await asyncio.to_thread(self.engine.run, job, left)
+        finally:
+            self.slots.release()
 
 
-def protocol_query(request: HttpRequest) -> str:
-    """The query a SPARQL Protocol request carries; updates refused (403)."""
-    if request.content_type == "application/sparql-update" or "update" in request.params:
-        raise HttpError(403, "read-only: SPARQL Update is refused (this endpoint answers queries only)")
-    if request.method == "POST" and request.content_type == "application/sparql-query":
-        return request.body.decode("utf-8", "replace")
-    query = request.param("query")
-    if not query:
-        raise HttpError(400, "no query: send it as 'query' (GET or form POST) or as application/sparql-query")
-    return query
+def respond(answer: Answer) -> Response:
+    """The one place an :class:`Answer` becomes an HTTP response."""
+    return Response(answer.body, answer.status, dict(answer.headers), media_type=answer.content_type)
 
 
-def negotiate(request: HttpRequest, graph: bool) -> str:
-    """The format to answer in: ``format=`` first, then ``Accept`` by preference (406 if none fits)."""
-    types = GRAPH_TYPES if graph else RESULT_TYPES
-    wanted = request.param("format")
-    if wanted:
-        if wanted not in types.values():
-            offered = sorted(set(types.values()))
-            raise HttpError(406, f"format={wanted} is not offered here; try one of {offered}")
-        return wanted
-    for media_type in accepted(request.headers.get("accept", "")):
-        if media_type in types:
-            return types[media_type]
-        if media_type in ("*/*", "application/*", "text/*"):
-            return "turtle" if graph else "json"
-    if not request.headers.get("accept"):
-        return "turtle" if graph else "json"
-    raise HttpError(406, f"none of the accepted types is offered; offered: {', '.join(types)}")
-
-
-def accepted(header: str) -> list[str]:
-    """The media types of an ``Accept`` header, most preferred first (q=0 dropped)."""
-    ranked = []
-    for position, item in enumerate(header.split(",")):
-        media_type, *parameters = (part.strip() for part in item.split(";"))
-        quality = 1.0
-        for parameter in parameters:
-            if parameter.startswith("q="):
-                try:
-                    quality = float(parameter[2:])
-                except ValueError:
-                    quality = 0.0
-        if media_type and quality > 0:
-            ranked.append((-quality, position, media_type.lower()))
-    return [media_type for _, _, media_type in sorted(ranked)]
-
-
-def sparql_endpoint(app: App, request: HttpRequest, match: re.Match) -> Response:
-    """``/sparql``: the SPARQL 1.1 Protocol, read-only."""
-    query = protocol_query(request)
-    graph = check_form(query) in ("CONSTRUCT", "DESCRIBE")
-    fmt = negotiate(request, graph)
-    graphs = request.params.get("default-graph-uri", []), request.params.get("named-graph-uri", [])
-    result = app.run(query, *graphs)
-    headers = {"X-Result-Cap": str(app.config.max_rows)}
-    if getattr(result, "truncated", False):
-        headers["X-Result-Truncated"] = "true"
-    return Response(200, serialize_result(result, fmt), MEDIA_TYPE[fmt], headers)
-
-
-def check_form(query: str) -> str:
+async def read_body(request: Request, limit_s: float) -> bytes:
+    """The request body, at most :data:`MAX_BODY` bytes (413) and within ``limit_s`` seconds (408)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.strip().isdigit() or int(declared) > MAX_BODY):
+        status = 413 if declared.strip().isdigit() else 400
+        raise HTTPException(
+            status, f"the request body is over {MAX_BODY} bytes or its length is not a number"
+        )
+    chunks, size = [], 0
     try:
-        return check_read_only(query).form
-    except RefusedQuery as error:
-        raise HttpError(403, str(error)) from None
-    except QueryError as error:
-        raise HttpError(400, str(error)) from None
+        async with asyncio.timeout(limit_s):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > MAX_BODY:
+                    raise HTTPException(413, f"the request body is over {MAX_BODY} bytes")
+                chunks.append(chunk)
+    except TimeoutError:
+        raise HTTPException(408, f"the request body did not arrive within {limit_s:g} s") from None
+    return b"".join(chunks)
 
 
-def query_page(app: App, request: HttpRequest, match: re.Match) -> Response:
+async def protocol_request(request: Request, service: Service) -> tuple[str, dict[str, list[str]]]:
+    """The query and parameters a SPARQL Protocol request carries; updates refused (403)."""
+    params: dict[str, list[str]] = {k: request.query_params.getlist(k) for k in request.query_params}
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await read_body(request, service.config.header_timeout) if request.method == "POST" else b""
+    if media == "application/x-www-form-urlencoded":
+        for key, values in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
+            params.setdefault(key, []).extend(values)
+    if media == "application/sparql-update" or "update" in params:
+        raise HTTPException(403, "read-only: SPARQL Update is refused (this endpoint answers queries only)")
+    if request.method == "POST" and media == "application/sparql-query":
+        return body.decode("utf-8", "replace"), params
+    query = (params.get("query") or [""])[0]
+    if not query.strip():
+        raise HTTPException(
+            400, "no query: send it as 'query' (GET or form POST) or as application/sparql-query"
+        )
+    return query, params
+
+
+async def sparql(request: Request) -> Response:
+    """``/sparql``: the SPARQL 1.1 Protocol, read-only."""
+    service: Service = request.app.state.service
+    query, params = await protocol_request(request, service)
+    graphs = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+    fmt = (params.get("format") or [None])[0]
+    answer = await service.answer(service.job(query, request.headers.get("accept"), fmt, graphs))
+    response = respond(answer)
+    response.headers["X-Result-Cap"] = str(service.config.max_rows)
+    return response
+
+
+async def run_for_page(service: Service, query: str) -> tuple[Result | None, tuple[int, str] | None]:
+    """A query run for the page: its result, or the error to show."""
+    answer = await service.answer(service.job(query, PAGE_ACCEPT))
+    if answer.status != 200:
+        return None, (answer.status, answer.body.decode("utf-8", "replace").strip())
+    graph = answer.content_type.startswith("application/n-triples")
+    result = from_rdf(answer.body, answer.content_type) if graph else from_json(answer.body)
+    if isinstance(result, Solutions | Graph):
+        result.truncated = ("X-Result-Truncated", "true") in answer.headers
+    return result, None
+
+
+async def query_page(request: Request) -> Response:
     """``/``: the page; with ``query=`` it runs the query and shows the result."""
-    from .querypage import render
-
-    query = request.param("query")
-    return render(app, query, None)
+    return await show_page(request, request.query_params.get("query"), None)
 
 
-def canned_page(app: App, request: HttpRequest, match: re.Match) -> Response:
+async def canned_page(request: Request) -> Response:
     """``/cq/<name>``: a competency question, run, on the page."""
-    from .querypage import render
-
-    name = match.group("name")
-    canned = next((c for c in app.canned if name in (c.name, c.slug) or name == f"{c.number:02d}"), None)
+    service: Service = request.app.state.service
+    canned = find_canned(request.path_params["name"], service.config.layout)
     if canned is None:
-        raise HttpError(404, f"no competency question {name!r}: the list is at /")
-    return render(app, canned.text, canned)
+        raise HTTPException(404, f"no competency question {request.path_params['name']!r}: the list is at /")
+    return await show_page(request, canned.text, canned)
 
 
-def deref_response(answer) -> Response:
-    """A :class:`jikg.deref.Response` as this server's :class:`Response`."""
-    return Response(answer.status, answer.body, answer.content_type, dict(answer.headers))
+async def show_page(request: Request, query: str | None, canned: CannedQuery | None) -> Response:
+    from .querypage import page
+
+    service: Service = request.app.state.service
+    result, error = await run_for_page(service, query) if query else (None, None)
+    body = page(
+        service.canned,
+        query=query,
+        current=canned,
+        result=result,
+        error=error,
+        timeout=service.config.timeout,
+        cap=service.config.max_rows,
+    )
+    return Response(body, error[0] if error else 200, media_type="text/html; charset=utf-8")
 
 
-def entity_page(app: App, request: HttpRequest, match: re.Match) -> Response:
+async def entity(request: Request) -> Response:
     """``/id/…``, ``/ontology``: the IRI under the base, by content negotiation (:mod:`jikg.deref`)."""
     from .deref import dereference, iri_for_path
 
-    answer = dereference(app.entities(), iri_for_path(request.path), request.headers.get("accept"))
-    return deref_response(answer)
+    service: Service = request.app.state.service
+    iri = iri_for_path(request.scope["path"])
+    return respond(await asyncio.to_thread(dereference, service.entities, iri, request.headers.get("accept")))
 
 
-def well_known_void(app: App, request: HttpRequest, match: re.Match) -> Response:
+async def well_known_void(request: Request) -> Response:
     """``/.well-known/void``: the VoID description the build wrote beside the served dataset."""
-    from pyoxigraph import parse
+    from .deref import well_known_void as void_answer
 
-    from . import deref
-
-    path = (app.config.dataset or built_dataset(app.config.layout)).parent / "dist" / "void.ttl"
-    if not path.is_file():
-        raise HttpError(404, f"no VoID description at {path}: run `jikg build`")
-    void = list(parse(path=path, format=RdfFormat.TURTLE))
-    return deref_response(deref.well_known_void(void, request.headers.get("accept")))
+    service: Service = request.app.state.service
+    if not service.void.is_file():
+        raise HTTPException(404, f"no VoID description at {service.void}: run `jikg build`")
+    void = list(parse(path=service.void, format=RdfFormat.TURTLE))
+    return respond(void_answer(void, request.headers.get("accept")))
 
 
-ROUTES: list[Route] = [
-    Route(("GET", "HEAD"), re.compile(r"/"), query_page),
-    Route(("GET", "HEAD"), re.compile(r"/id/.+|/ontology"), entity_page),
-    Route(("GET", "HEAD"), re.compile(r"/\.well-known/void"), well_known_void),
-    Route(("GET", "HEAD"), re.compile(r"/cq/(?P<name>[\w-]+)"), canned_page),
-    Route(("GET", "POST", "HEAD"), re.compile(r"/sparql"), sparql_endpoint),
+async def health(request: Request) -> Response:
+    """``/health``: ready workers, restarts and the last restart's reason (503 while degraded)."""
+    report = request.app.state.service.engine.health.report()
+    status = 200 if report["status"] == "ok" else 503
+    return Response(json.dumps(report, indent=1) + "\n", status, media_type="application/json")
+
+
+ROUTES: list[BaseRoute] = [
+    Route("/", query_page, methods=["GET"]),
+    Route("/cq/{name}", canned_page, methods=["GET"]),
+    Route("/sparql", sparql, methods=["GET", "POST"]),
+    Route("/id/{rest:path}", entity, methods=["GET"]),
+    Route("/ontology", entity, methods=["GET"]),
+    Route("/.well-known/void", well_known_void, methods=["GET"]),
+    Route("/health", health, methods=["GET"]),
 ]
 
 
-class Handler(BaseHTTPRequestHandler):
-    """Turns ``http.server`` calls into :class:`HttpRequest` → ``App.handle`` → :class:`Response`."""
-
-    server: Front
-    server_version = "jikg-serve"
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body go out at once, no delayed-ACK stall (~5 ms)
-
-    def do_GET(self) -> None:
-        self.dispatch()
-
-    def do_POST(self) -> None:
-        self.dispatch()
-
-    def do_HEAD(self) -> None:
-        self.dispatch()
-
-    def do_PUT(self) -> None:
-        self.dispatch()
-
-    def do_DELETE(self) -> None:
-        self.dispatch()
-
-    def do_PATCH(self) -> None:
-        self.dispatch()
-
-    def dispatch(self) -> None:
-        started = time.perf_counter()
-        try:
-            response = self.server.app.handle(self.parse())
-        except HttpError as error:
-            response = text(error.status, error.message)
-        except Exception as error:  # one bad request must not stop the server
-            response = text(500, f"internal error: {type(error).__name__}: {error}")
-        self.send(response)
-        self.log_request_done(response.status, time.perf_counter() - started)
-
-    def parse(self) -> HttpRequest:
-        """The request line, headers and body (at most :data:`MAX_BODY` bytes)."""
-        url = urlsplit(self.path)
-        params = parse_qs(url.query, keep_blank_values=True)
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        declared = headers.get("content-length", "0").strip() or "0"
-        length = int(declared) if declared.isdigit() else -1
-        if length < 0:
-            self.close_connection = True
-            raise HttpError(400, "the Content-Length header is not a number")
-        if length > MAX_BODY:
-            self.close_connection = True
-            raise HttpError(413, f"the request body is over {MAX_BODY} bytes")
-        body = self.rfile.read(length) if length else b""
-        if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-            for key, values in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
-                params.setdefault(key, []).extend(values)
-        return HttpRequest(self.command, url.path or "/", params, headers, body)
-
-    def send(self, response: Response) -> None:
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.send_header("X-Content-Type-Options", "nosniff")
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
-
-    def log_request_done(self, status: int, seconds: float) -> None:
-        if not self.server.app.config.quiet:
-            sys.stderr.write(f"{self.command} {self.path[:120]} {status} {seconds * 1000:.0f} ms\n")
-
-    def log_message(self, format: str, *args) -> None:
-        """Quiet: :meth:`log_request_done` logs one line per request instead."""
+async def http_error(request: Request, error: HTTPException) -> Response:
+    """Errors say what went wrong and what to do, as text."""
+    detail = error.detail
+    if error.status_code == 404 and detail == "Not Found":
+        detail = f"nothing at {request.url.path}: the SPARQL endpoint is /sparql, the query page is /"
+    if error.status_code == 405:
+        detail = f"{request.method} is not allowed here (read-only endpoint)"
+    return respond(text(error.status_code, detail, *(error.headers or {}).items()))
 
 
-class Front(ThreadingHTTPServer):
-    """The HTTP server; one thread per request."""
+async def internal_error(request: Request, error: Exception) -> Response:
+    return respond(text(500, f"internal error: {type(error).__name__}"))
 
-    daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], app: App):
-        super().__init__(address, Handler)
-        self.app = app
+class Guard:
+    """ASGI middleware: the security headers on every response, and one log line per request."""
 
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}/"
+    def __init__(self, app, quiet: bool):
+        self.app, self.quiet = app, quiet
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), [0]
+
+        async def guarded(message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, guarded)
+        if not self.quiet:
+            path = scope["path"][:120]
+            sys.stderr.write(
+                f"{scope['method']} {path} {status[0]} {(time.perf_counter() - started) * 1000:.0f} ms\n"
+            )
+
+
+def create_app(service: Service, routes: list[BaseRoute] | None = None) -> Starlette:
+    """The web application over ``service`` (``routes`` are tried before the standard ones)."""
+    app = Starlette(
+        routes=[*(routes or []), *ROUTES],
+        exception_handlers={HTTPException: http_error, Exception: internal_error},
+    )
+    app.state.service = service
+    app.add_middleware(Guard, quiet=service.config.quiet)
+    return app
+
+
+def guarded_protocol(header_timeout: float) -> type:
+    """uvicorn's h11 protocol, closing a connection that has no whole request within ``header_timeout``.
+
+    uvicorn times out idle keep-alive connections only after a response; a connection that
+    never sends a request (or drips its headers) would otherwise be held for ever.
+    """
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class GuardedH11Protocol(H11Protocol):
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            self.deadline = self.loop.call_later(header_timeout, self.drop_if_waiting)
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self.deadline.cancel()
+            self.deadline = self.loop.call_later(header_timeout, self.drop_if_waiting)
+
+        def drop_if_waiting(self) -> None:
+            if self.cycle is None or self.cycle.response_complete:
+                self.transport.close()
+
+        def connection_lost(self, exc) -> None:
+            self.deadline.cancel()
+            super().connection_lost(exc)
+
+    return GuardedH11Protocol
 
 
 def dataset_file(config: ServeConfig, folder: Path, warn=print) -> Path:
@@ -429,69 +351,129 @@ def dataset_file(config: ServeConfig, folder: Path, warn=print) -> Path:
     return path
 
 
+def listen(config: ServeConfig) -> socket.socket:
+    """The listening socket, bound here so that a port in use is a clear error."""
+    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((config.host, config.port))
+    except OSError as error:
+        sock.close()
+        raise ServerError(f"cannot listen on {config.host}:{config.port}: {error.strerror}") from None
+    sock.listen(BACKLOG)
+    sock.setblocking(False)
+    return sock
+
+
 @dataclass
 class Running:
-    """A front and its backend, running; :meth:`stop` ends both and removes the data folder."""
+    """A server, its engine and its data folder; :meth:`stop` ends them and removes the folder."""
 
-    front: Front
-    backend: OxigraphServer
+    server: object
+    sock: socket.socket
+    service: Service
     folder: tempfile.TemporaryDirectory
     thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        return self.front.url
+        host, port = self.sock.getsockname()[:2]
+        return f"http://{host}:{port}/"
+
+    def run(self) -> None:
+        """Serve in this thread until :meth:`stop` (uvicorn handles no signals outside the main thread)."""
+        self.server.run(sockets=[self.sock])
 
     def stop(self) -> None:
+        self.server.should_exit = True
         if self.thread:
-            self.front.shutdown()
-        self.front.server_close()
-        self.backend.stop()
+            self.thread.join(15)
+        self.sock.close()
+        self.service.engine.stop()
+        del self.service.entities
         self.folder.cleanup()
 
 
-def start(config: ServeConfig, routes: list[Route] | None = None, *, thread=False, warn=print) -> Running:
-    """Start the backend and bind the front (serving in a thread if ``thread``)."""
+def start(config: ServeConfig, routes: list[BaseRoute] | None = None, *, thread=False, warn=print) -> Running:
+    """Load the store, start the engine, bind the socket (and serve in a thread if ``thread``)."""
+    import uvicorn
+
     folder = tempfile.TemporaryDirectory(prefix="jikg-serve-")
+    engine = None
     try:
         nquads = dataset_file(config, Path(folder.name), warn)
-        store = Path(folder.name) / "store"
-        backend = OxigraphServer.start(store, read_only=True, timeout_s=config.timeout, nquads=nquads)
+        location = Path(folder.name) / "store"
+        load_store(location, nquads)
+        engine = Engine(location, workers=config.workers, memory_mb=config.memory_mb).start()
+        void = (config.dataset or built_dataset(config.layout)).parent / "dist" / "void.ttl"
+        service = Service(config, engine, Store.read_only(str(location)), void)
+        sock = listen(config)
     except BaseException:
+        if engine:
+            engine.stop()
         folder.cleanup()
         raise
-    try:
-        front = Front((config.host, config.port), App(config, backend.url, routes))
-    except OSError as error:
-        backend.stop()
-        folder.cleanup()
-        raise ServerError(f"cannot listen on {config.host}:{config.port}: {error.strerror}") from None
-    running = Running(front, backend, folder)
+    server = uvicorn.Server(server_config(create_app(service, routes), config))
+    running = Running(server, sock, service, folder)
     if thread:
-        running.thread = threading.Thread(target=front.serve_forever, name="jikg-serve", daemon=True)
+        running.thread = threading.Thread(target=running.run, name="jikg-serve", daemon=True)
         running.thread.start()
+        wait_started(server, running.thread)
     return running
 
 
-class Stop(Exception):
-    """SIGTERM, turned into an exception that ends ``serve_forever``."""
+def server_config(app, config: ServeConfig):
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        http=guarded_protocol(config.header_timeout),
+        backlog=BACKLOG,
+        limit_concurrency=config.max_connections,
+        timeout_keep_alive=5,
+        lifespan="off",
+        access_log=False,
+        log_level="warning",
+        server_header=False,
+    )
 
 
-def stop_on_sigterm(signum: int, frame) -> None:
-    raise Stop
+def wait_started(server, worker: threading.Thread, seconds: float = 15.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not server.started:
+        if not worker.is_alive() or time.monotonic() > deadline:
+            raise ServerError("the web server did not start")
+        time.sleep(0.01)
+
+
+def load_store(location: Path, nquads: Path) -> None:
+    """Bulk-load the N-Quads into a private on-disk store for the workers to open read-only."""
+    store = Store(str(location))
+    try:
+        store.bulk_load(path=str(nquads), format=RdfFormat.N_QUADS)
+    except SyntaxError as error:
+        raise LoadError(f"{nquads}: {error}") from None
+    store.flush()
+    del store
 
 
 def serve(config: ServeConfig) -> int:
-    """Serve until Ctrl-C or SIGTERM; the backend and its data folder go with the front."""
-    running = start(config, warn=lambda message: print(message, file=sys.stderr))
-    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    """Serve until Ctrl-C or SIGTERM; the engine and its data folder go with the server.
+
+    The web server runs in a thread and this (main) thread waits for a signal, so that a
+    SIGTERM stops everything in order and the command exits 0.
+    """
+    running = start(config, thread=True, warn=lambda message: print(message, file=sys.stderr))
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
     if config.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"note: listening on {config.host}, reachable from other machines", file=sys.stderr)
     print(f"serving {running.url} (SPARQL endpoint: {running.url}sparql), Ctrl-C stops", flush=True)
     try:
-        running.front.serve_forever()
-    except (KeyboardInterrupt, Stop):
-        pass
+        while not stopping.wait(0.5) and running.thread.is_alive():
+            pass
     finally:
         running.stop()
     return 0

@@ -19,9 +19,9 @@ from rdflib import Graph as RdfGraph
 from rdflib import Literal as RdfLiteral
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
+from jikg.policy import parse
 from jikg.query import CannedQuery
 from jikg.results import Graph, Result, csv_header, csv_rows, golden_csv, serialize_graph
-from jikg.sparql import shape
 
 UPDATE_FLAG = "JIKG_UPDATE_GOLDEN"
 HOW_TO_UPDATE = (
@@ -63,7 +63,7 @@ def table_mismatch(canned: CannedQuery, result: Result, engine: str) -> str | No
     actual_header, actual = csv_header(result), csv_rows(result)
     if header != actual_header:
         return f"{canned.name} on {engine}: columns {actual_header}, expected {header}"
-    ordered = shape(canned.text).ordered
+    ordered = parse(canned.text).ordered
     if (rows == actual) if ordered else (Counter(rows) == Counter(actual)):
         return None
     if ordered:

@@ -12,8 +12,8 @@ import pytest
 from pyoxigraph import Store
 
 from jikg.dataset import Layout
+from jikg.policy import check
 from jikg.query import canned_queries, run_local
-from jikg.sparql import check_read_only
 
 from .golden import HOW_TO_UPDATE, mismatch, updating, write_golden
 
@@ -42,7 +42,7 @@ def test_question_opens_with_english_and_japanese(canned) -> None:
     assert JAPANESE.search(japanese) and japanese.endswith(("か。", "。")), (
         f"{canned.name}: line 2 is the Japanese"
     )
-    check_read_only(canned.text)
+    check(canned.text)
 
 
 def test_every_golden_file_belongs_to_a_question(layout: Layout) -> None:

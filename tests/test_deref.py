@@ -134,3 +134,24 @@ def test_page_escapes_every_text() -> None:
     page = dereference(store, node.value, "text/html").body.decode("utf-8")
     assert "<script>alert" not in page and "<img" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page and "a &amp; b &lt;img" in page
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("https://w3id.org/jikg/id/org/javascript:alert(1)", "./javascript:alert(1)"),
+        ("https://w3id.org/jikg/id/org/mic", "mic"),
+        ("https://w3id.org/jikg/id/area/x#part", "../area/x#part"),
+        ("https://w3id.org/jikg/id/org/a b", "a%20b"),
+        ("javascript:alert(1)", ""),
+        ("data:text/html,<script>", ""),
+        ("http:evil", ""),
+        ("https://example.org/x", "https://example.org/x"),
+    ],
+)
+def test_links_never_read_as_a_scheme(target: str, expected: str) -> None:
+    from urllib.parse import urlsplit
+
+    link = href("https://w3id.org/jikg/id/org/meti", target)
+    assert link == expected
+    assert not link or urlsplit(link).scheme in ("", "https")

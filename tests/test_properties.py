@@ -31,7 +31,7 @@ from jikg.dist import write_graph_files
 from jikg.docs import IndexPage, index_html, ontology_html
 from jikg.export import sorted_nquads, sorted_ntriples
 from jikg.iris import PREFIXES, graph_iri
-from jikg.querypage import render
+from jikg.querypage import page as page_html
 from jikg.results import Solutions
 
 from .conftest import DATA
@@ -228,12 +228,10 @@ def test_query_page_shows_any_text_as_text(
     def page(strings: list[str]) -> str:
         canned = SimpleNamespace(name="01-x", number=1, question=strings[0], question_ja=strings[1], text="")
         rows = [(Literal(v, language="ja"), Literal(v)) for v in strings[3:]]
-        app = SimpleNamespace(
-            config=SimpleNamespace(timeout=10, max_rows=100),
-            canned=[canned],
-            run=lambda text: Solutions(["label", "text"], rows),
+        result = Solutions(["label", "text"], rows)
+        return page_html(
+            [canned], query=strings[2], current=canned, result=result, error=None, timeout=10, cap=100
         )
-        return render(app, strings[2], canned).body.decode("utf-8")
 
     hostile = [question, question_ja, query, *values]
     benign = [f"plain {i}" for i in range(len(hostile))]

@@ -14,9 +14,10 @@ from pyoxigraph import QueryResultsFormat, RdfFormat, Store, parse, parse_query_
 
 from jikg.cli import EXIT_INPUT, EXIT_QUERY, EXIT_USAGE, main
 from jikg.dataset import Layout, LoadError
+from jikg.iris import PREFIXES
+from jikg.policy import QueryError, RefusedQuery, check, prefix_header
 from jikg.query import QueryNotFound, canned_queries, find_canned, open_dataset, resolve, run_local
 from jikg.results import Solutions, width
-from jikg.sparql import QueryError, RefusedQuery, check_read_only, with_prefixes
 
 
 @pytest.fixture
@@ -110,7 +111,7 @@ def test_ask_and_graph_answers(run) -> None:
         (
             "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
             EXIT_QUERY,
-            "read-only: SPARQL Update (INSERT) is refused",
+            "read-only: SPARQL Update (INSERT DATA) is refused",
         ),
         ("SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }", EXIT_QUERY, "SERVICE"),
         ("no-such-question", EXIT_USAGE, "jikg queries"),
@@ -170,11 +171,11 @@ def test_a_stale_build_is_pointed_out(layout: Layout, tmp_path: Path, store: Sto
     ids=["string", "comment", "variables-and-iri", "language-tag", "local-name"],
 )
 def test_keywords_in_strings_comments_iris_and_names_are_not_refused(query: str) -> None:
-    assert check_read_only(query).form in ("SELECT", "ASK")
+    assert check(query).form in ("SELECT", "ASK")
 
 
 def test_prefixes_are_added_only_where_used_and_undeclared() -> None:
     query = "PREFIX jact: <urn:mine:>\nSELECT * WHERE { ?a jikg:area jarea:x ; jact:y ?z }"
-    text, added = with_prefixes(query)
+    text, added = prefix_header(query, PREFIXES)
     assert added == 2 and text.startswith("PREFIX jarea: ") and "PREFIX jact: <https" not in text
-    assert with_prefixes("ASK { <urn:a> ?p ?o }") == ("ASK { <urn:a> ?p ?o }", 0)
+    assert prefix_header('ASK { <urn:a> ?p "jikg:area" }', PREFIXES) == ('ASK { <urn:a> ?p "jikg:area" }', 0)

@@ -125,6 +125,22 @@ def test_entity_pages_run_no_label(tabs: Recorder, served: Running, entity: str)
     assert_inert(found, seen, entity)
 
 
+def test_a_link_under_the_base_that_reads_as_a_scheme_runs_nothing_when_clicked(
+    tabs: Recorder, served: Running
+) -> None:
+    tabs.visit = Visit()
+    page = tabs.new_page()
+    page.goto(f"{served.url}id/org/hostile")
+    links = page.locator("a", has_text="javascript")
+    assert links.count() >= 1, "the page links the organisation whose IRI ends in javascript:"
+    assert all(not links.nth(i).get_attribute("href").startswith("javascript") for i in range(links.count()))
+    links.first.click()
+    page.wait_for_load_state("load")
+    assert page.evaluate("typeof window.__pwned === 'undefined'"), "the link ran script"
+    assert "/id/org/javascript" in page.url, "the link leads to the entity's own page"
+    page.close()
+
+
 @pytest.mark.parametrize("query", QUERIES, ids=["labels", "bind", "query-text", "describe"])
 def test_query_page_runs_no_result(tabs: Recorder, served: Running, query: str) -> None:
     found, seen = visit(tabs, f"{served.url}?query={quote(query)}")

@@ -99,11 +99,11 @@ def fire(port: int, requests: list[Request], check: Callable[[Request, int, byte
     return tally
 
 
-def answered(expected: int) -> Callable[[Request, int, bytes], str]:
+def answered(*expected: int) -> Callable[[Request, int, bytes], str]:
     def check(request: Request, status: int, body: bytes) -> str:
         if PASSWD in body:
             return f"{request[1][:80]}: the answer holds /etc/passwd"
-        return "" if status == expected else f"{request[1][:80]}: HTTP {status}: {body[:200]!r}"
+        return "" if status in expected else f"{request[1][:80]}: HTTP {status}: {body[:200]!r}"
 
     return check
 
@@ -157,8 +157,9 @@ def test_malformed_and_runaway_queries_leave_it_serving(served) -> None:
     assert tally.failures == [], tally.failures[:5]
     runaway = [get(RUNAWAY[i % len(RUNAWAY)]) for i in range(10)]
     started = time.monotonic()
-    tally = fire(served.port, runaway, answered(504))
-    assert tally.failures == [] and tally.statuses == {504: 10}, tally.failures[:5]
+    tally = fire(served.port, runaway, answered(504, 503))
+    # each worker's runaway is killed at the timeout (504); the rest found no free worker in time (503)
+    assert tally.failures == [] and tally.statuses.get(504, 0) >= 2, (tally.failures[:5], tally.statuses)
     assert time.monotonic() - started < 4 * SERVE_TIMEOUT + 10
     after = fire(served.port, [get(canned_queries()[0].text)] * 50, answered(200))
     assert after.failures == [] and after.statuses == {200: 50}

@@ -17,9 +17,9 @@ import pytest
 
 from jikg.cli import EXIT_QUERY, EXIT_REMOTE, main
 from jikg.oxigraph import free_port
+from jikg.policy import QueryError
 from jikg.query import USER_AGENT, EndpointError, Remote, run_remote
 from jikg.results import Boolean, Solutions
-from jikg.sparql import QueryError
 
 ONE_ROW = {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "1"}}]}}
 ANSWERS = {
@@ -129,9 +129,16 @@ def test_an_unreachable_endpoint_is_named() -> None:
 
 
 def test_the_endpoint_syntax_error_points_into_the_query_as_written(stub: str) -> None:
-    with pytest.raises(QueryError) as caught:
-        run_remote(Remote(stub + "/400"), "SELECT ?x WHERE { ?x jikg:area }")
+    with pytest.raises(QueryError) as caught:  # the stub answers "error at 2:21"; one PREFIX line was added
+        run_remote(Remote(stub + "/400"), "SELECT ?x WHERE { ?x jikg:area ?y }")
     assert caught.value.line == 1 and caught.value.column == 21
+
+
+def test_a_malformed_query_is_refused_before_it_is_sent() -> None:
+    unreachable = f"http://127.0.0.1:{free_port()}/sparql"  # nothing listens: no request may be made
+    with pytest.raises(QueryError) as caught:
+        run_remote(Remote(unreachable), "SELECT ?x WHERE { ?x jikg:area }")
+    assert (caught.value.line, caught.value.column) == (1, 32)
 
 
 @pytest.mark.parametrize(
