@@ -5,9 +5,10 @@ Figures to read, not a timed test (loopback only; needs Debian's ``wrk``)::
     python benchmarks/serve_bench.py                 # all three parts, about two minutes
     python benchmarks/serve_bench.py --only throughput --seconds 5
 
-- throughput: ``wrk -t2 -c16`` on one COUNT query (the same text every time: its policy
-  decision is cached) and on queries that differ every time (``LIMIT n``: each one is parsed),
-  requests per second, mean and p99 latency, and jikg ÷ raw;
+- throughput: ``wrk -t2 -c16`` on one COUNT query (the same text every time: ``jikg serve``
+  answers it from its answer cache) and on the same COUNT with ``LIMIT n``, n new every time
+  (each one parsed by the policy and run by a worker), requests per second, mean and p99
+  latency, and jikg ÷ raw;
 - crowd: 500 simultaneous new connections (``Connection: close``): how many were answered,
   refused (503) or timed out, and the slowest;
 - runaway: four cross joins with ORDER BY at once, timeout 5 s: the engine's memory (the
@@ -17,6 +18,7 @@ Figures to read, not a timed test (loopback only; needs Debian's ``wrk``)::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import re
@@ -37,19 +39,20 @@ from jikg.serve import Running, ServeConfig, start
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a ?d ?g ?j"
-VARYING = """
-counter = 0
-request = function()
-  counter = counter + 1
-  local q = "SELECT ?s WHERE { ?s ?p ?o } LIMIT " .. counter
-  return wrk.format("GET", "/sparql?query=" .. q:gsub("[^%w]", function(c) return string.format("%%%02X", string.byte(c)) end))
-end
-"""
+VARYING = Path(__file__).with_name("varying-count.lua")
 
 
 def wrk(url: str, seconds: int, script: Path | None = None) -> dict:
     """``wrk -t2 -c16 --latency``: requests/s, mean and p99 latency (ms), non-2xx count."""
-    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-H", "Accept: application/sparql-results+json"]
+    command = [
+        "wrk",
+        "-t2",
+        "-c16",
+        f"-d{seconds}s",
+        "--latency",
+        "-H",
+        "Accept: application/sparql-results+json",
+    ]
     command += ["-s", str(script)] if script else []
     out = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 30).stdout
     return {
@@ -65,13 +68,15 @@ def ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def throughput(jikg: str, raw: str, seconds: int, folder: Path) -> None:
-    script = folder / "varying.lua"
-    script.write_text(VARYING)
+def throughput(jikg: str, raw: str, seconds: int) -> None:
+    script = VARYING
     print(f"\n## Throughput: wrk -t2 -c16 -d{seconds}s, same store (req/s; latency ms)")
     print(f"{'query':32} {'server':8} {'req/s':>8} {'mean':>7} {'p99':>7} {'non-2xx':>8}")
-    for name, path, lua in (("one COUNT, repeated", "?query=" + urllib.parse.quote(COUNT), None),
-                            ("LIMIT n, every one new", "", script)):
+    cases = (
+        ("one COUNT, repeated", "?query=" + urllib.parse.quote(COUNT), None),
+        ("COUNT LIMIT n, new", "", script),
+    )
+    for name, path, lua in cases:
         figures = {}
         for server, base in (("raw", raw), ("jikg", jikg)):
             figures[server] = wrk(base + path, seconds, lua)
@@ -108,10 +113,8 @@ def crowd(url: str, name: str, n: int = 500) -> None:
 def rss_mb(pids: list[int]) -> float:
     total = 0
     for pid in pids:
-        try:
+        with contextlib.suppress(OSError, IndexError):
             total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, IndexError):
-            pass
     return total / 2**20
 
 
@@ -143,8 +146,10 @@ def runaway(running: Running, timeout: float) -> None:
     after = rss_mb(pids())
     print(f"\n## Runaway: 4 × cross join with ORDER BY at once, timeout {timeout:g} s")
     print(f"answers {sorted(statuses)} after {answered:.1f} s")
-    print(f"workers' memory: idle {idle:.0f} MB, peak {peak[0]:.0f} MB, 2 s after the answers {after:.0f} MB "
-          f"({after / idle:.2f} × idle)")
+    print(
+        f"workers' memory: idle {idle:.0f} MB, peak {peak[0]:.0f} MB, 2 s after the answers {after:.0f} MB "
+        f"({after / idle:.2f} × idle)"
+    )
     print(f"health: {running.service.engine.health.report()}")
 
 
@@ -167,7 +172,7 @@ def main() -> int:
         try:
             jikg, raw_url = running.url + "sparql", raw.url + "/query"
             if args.only in (None, "throughput"):
-                throughput(jikg, raw_url, args.seconds, folder)
+                throughput(jikg, raw_url, args.seconds)
             if args.only in (None, "crowd"):
                 print("\n## Crowd: simultaneous new connections (Connection: close), ASK {}")
                 crowd(f"{raw_url}?query=ASK%7B%7D", "raw")

@@ -272,7 +272,7 @@ def remote_options(args: argparse.Namespace, layout: Layout):
 def run_query(args: argparse.Namespace) -> int:
     """``jikg query``: run a canned question, a .rq file or inline SPARQL; print the answer."""
     from .policy import QueryError
-    from .query import EndpointError, QueryNotFound, locate, open_dataset, run_local, run_remote
+    from .query import EndpointError, Local, QueryNotFound, locate, open_dataset
     from .results import GRAPH_FORMATS, Graph, serialize_result
 
     layout = Layout(args.root.resolve())
@@ -280,9 +280,10 @@ def run_query(args: argparse.Namespace) -> int:
     try:
         text, source = locate(args.query, layout)
         if args.endpoint:
-            result = run_remote(remote_options(args, layout), text)
+            backend = remote_options(args, layout)
         else:
-            result = run_local(open_dataset(layout, args.dataset, warn=note), text, args.timeout)
+            backend = Local(open_dataset(layout, args.dataset, warn=note), args.timeout)
+        result = backend.run(text)
     except QueryNotFound as error:
         return fail(error, EXIT_USAGE)
     except QueryError as error:
@@ -330,6 +331,7 @@ def run_serve(args: argparse.Namespace) -> int:
         max_connections=args.max_connections,
         header_timeout=args.header_timeout,
         allow_service=tuple(args.allow_service),
+        cache_mb=args.cache_mb,
     )
     try:
         return serve(config)
@@ -401,6 +403,12 @@ def add_query_parsers(commands: argparse._SubParsersAction) -> None:
         help="seconds to send a request (default: %(default)s)",
     )
     add("--allow-service", action="append", default=[], metavar="IRI", help="an endpoint SERVICE may reach")
+    add(
+        "--cache-mb",
+        type=int,
+        default=64,
+        help="answers kept for repeated queries, MB (default: %(default)s; 0: off)",
+    )
     serve.set_defaults(func=run_serve)
     publish = commands.add_parser("publish", help="put the named graphs into a triplestore (Graph Store)")
     add = publish.add_argument

@@ -9,6 +9,8 @@ offered with ``; charset=utf-8`` (werkzeug matches a range's parameters exactly)
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
@@ -18,12 +20,17 @@ def best(accept: str | None, offers: tuple[str, ...], aliases: dict[str, str] | 
 
     A missing or empty ``Accept`` header accepts everything: the first offer.
     """
-    aliases = dict(aliases or {})
-    for name in [*offers, *aliases]:
-        aliases.setdefault(f"{name}; charset=utf-8", aliases.get(name, name))
-    if not (accept or "").strip():
+    return choose(accept or "", offers, tuple(sorted((aliases or {}).items())))
+
+
+@lru_cache(maxsize=1024)
+def choose(accept: str, offers: tuple[str, ...], aliases: tuple[tuple[str, str], ...]) -> str | None:
+    """:func:`best`, cached: a server sees the same few ``Accept`` headers again and again."""
+    names = dict(aliases)
+    for name in [*offers, *names]:
+        names.setdefault(f"{name}; charset=utf-8", names.get(name, name))
+    if not accept.strip():
         return offers[0] if offers else None
     ranked = parse_accept_header(accept, MIMEAccept)
-    names = list(offers) + [alias for alias, target in aliases.items() if target in offers]
-    found = ranked.best_match(names)
-    return aliases.get(found, found) if found else None
+    found = ranked.best_match([*offers, *(alias for alias, target in names.items() if target in offers)])
+    return names.get(found, found) if found else None

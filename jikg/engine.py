@@ -17,8 +17,10 @@ cap), so the policy's parse runs on as many cores as there are workers.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import multiprocessing
+import os
 import queue
 import resource
 import threading
@@ -245,27 +247,56 @@ class Engine:
             self.health.ready += 1
         self.idle.put(worker)
 
-    def run(self, job: Job, timeout: float) -> Answer:
-        """Answer ``job`` within ``timeout`` seconds (waiting for a free worker included)."""
-        deadline = time.monotonic() + timeout
-        try:
-            worker = self.idle.get(timeout=timeout)
-        except queue.Empty:
-            return text(503, f"all {self.size} query workers are busy: try again shortly")
+    async def run(self, job: Job, seconds: float, limit: float | None = None) -> Answer:
+        """Answer ``job`` within ``seconds`` (``limit``: the timeout to name in a 504, if not ``seconds``).
+
+        The caller limits how many jobs run at once to :attr:`size` (``jikg serve`` with a
+        semaphore), so a worker is free unless one is being restarted. If the caller is
+        cancelled while its query runs, the worker is killed: its answer has no reader.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        worker = await self.take(deadline)
+        if worker is None:
+            return text(
+                503, f"no query worker was free within {seconds:g} s: try again shortly", ("Retry-After", "1")
+            )
         try:
             worker.connection.send(job)
-            if worker.connection.poll(max(0.0, deadline - time.monotonic())):
-                result = worker.connection.recv()
+            if await readable(worker.connection, deadline - loop.time()):
+                answer = worker.connection.recv()
                 self.idle.put(worker)
-                return result
+                return answer
         except (EOFError, OSError):
-            worker.process.join(2)
+            await asyncio.to_thread(worker.process.join, 2)
             self.replace(worker, f"the worker died (exit {worker.process.exitcode}; -6 is the memory cap)")
             return text(
                 503, f"the query ended its worker (memory cap {self.memory_mb} MB?); it is being restarted"
             )
-        self.replace(worker, f"killed at the {timeout:g} s timeout")
-        return text(504, f"the query ran out of time (limit {timeout:g} s); it was stopped")
+        except BaseException:
+            self.replace(worker, "its request was cancelled")
+            raise
+        limit = seconds if limit is None else limit
+        self.replace(worker, f"killed at the {limit:g} s timeout")
+        return text(504, f"the query ran out of time (limit {limit:g} s); it was stopped")
+
+    async def take(self, deadline: float) -> Worker | None:
+        """A free, living worker, or ``None`` at the deadline (polled: only while a worker restarts).
+
+        A worker killed from outside (the OOM killer, an operator) is replaced, not given a job.
+        """
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                worker = self.idle.get_nowait()
+            except queue.Empty:
+                if loop.time() >= deadline:
+                    return None
+                await asyncio.sleep(0.01)
+                continue
+            if worker.process.is_alive():
+                return worker
+            self.replace(worker, f"found dead while idle (exit {worker.process.exitcode})")
 
     def replace(self, worker: Worker, reason: str) -> None:
         """Kill ``worker`` now and start its successor in the background."""
@@ -298,6 +329,23 @@ class Engine:
             workers, self.workers = list(self.workers), set()
         for worker in workers:
             worker.kill()
+
+
+async def readable(connection, seconds: float) -> bool:
+    """Whether the worker's answer arrives within ``seconds``, waiting on the event loop (no thread)."""
+    if connection.poll(0):
+        return True
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    descriptor = connection.fileno()
+    loop.add_reader(descriptor, lambda: ready.done() or ready.set_result(True))
+    try:
+        return await asyncio.wait_for(ready, max(0.0, seconds))
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(descriptor)
+        os.set_blocking(descriptor, True)  # uvloop made it non-blocking; recv() reads a whole message
 
 
 class EngineError(Exception):

@@ -23,7 +23,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, RdfFormat, serialize
 
 from .dataset import Layout, load_nquads, read_query
-from .query import USER_AGENT, EndpointError, Remote, run_local, run_remote, short
+from .query import USER_AGENT, EndpointError, Local, Remote, short
 from .results import Solutions
 
 QUERY_ENDPOINTS = {"/store": "/query", "/sparql-graph-crud-auth": "/sparql", "/sparql-graph-crud": "/sparql"}
@@ -99,14 +99,14 @@ def publish(dataset: Path, target: Target, layout: Layout | None = None) -> Publ
     verify_at = remote_for(target)  # fails before any PUT if there is nowhere to verify
     store = load_nquads(dataset)
     count_query = read_query((layout or Layout()).root / "queries" / "report" / "graph-counts.rq")
-    local = graph_counts(run_local(store, count_query))
+    local = graph_counts(Local(store).run(count_query))
     opener = http_opener(target)
     report = PublishReport(target)
     for graph in sorted(local):
         triples = [q.triple for q in store.quads_for_pattern(None, None, None, NamedNode(graph))]
         status = put_graph(opener, target, graph, serialize(triples, format=RdfFormat.N_TRIPLES) or b"")
         report.graphs.append(GraphCount(graph, local[graph], status=status))
-    remote = graph_counts(run_remote(verify_at, count_query))
+    remote = graph_counts(verify_at.run(count_query))
     for count in report.graphs:
         count.remote = remote.get(count.graph, 0)
     report.seconds = time.perf_counter() - started

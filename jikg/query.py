@@ -18,6 +18,7 @@ import urllib.error
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
+from typing import Protocol
 
 from pyoxigraph import Store
 
@@ -207,9 +208,32 @@ def evaluate(store: Store, text: str, has_dataset: bool = False) -> Result:
     return run(store, Job(text, cap=None), has_dataset)
 
 
+class Backend(Protocol):
+    """Where a query runs; every backend applies :mod:`jikg.policy` before anything else.
+
+    :class:`Local` (a pyoxigraph store in this process: ``jikg query``, ``publish``'s own
+    counts) and :class:`Remote` (an endpoint through SPARQLWrapper: ``jikg query
+    --endpoint``, ``publish``'s verify step). ``jikg serve`` runs the same
+    :func:`jikg.engine.run` in killable worker processes (:class:`jikg.engine.Engine`).
+    """
+
+    def run(self, text: str) -> Result: ...
+
+
+@dataclass
+class Local:
+    """A pyoxigraph store in this process, with an optional time limit (seconds)."""
+
+    store: Store
+    timeout: float | None = None
+
+    def run(self, text: str) -> Result:
+        return run_local(self.store, text, self.timeout)
+
+
 @dataclass
 class Remote:
-    """How to reach an endpoint."""
+    """An endpoint, and how to reach it."""
 
     endpoint: str
     user: str | None = None
@@ -217,6 +241,9 @@ class Remote:
     auth: str = "basic"
     timeout: float = 30.0
     default_graphs: list[str] = field(default_factory=list)
+
+    def run(self, text: str) -> Result:
+        return run_remote(self, text)
 
 
 def run_remote(remote: Remote, text: str) -> Result:

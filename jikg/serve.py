@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -83,6 +84,35 @@ class ServeConfig:
     max_connections: int = 512
     header_timeout: float = 10.0
     allow_service: tuple[str, ...] = ()
+    cache_mb: int = 64
+
+
+class AnswerCache:
+    """Answers by job, least recently used first out, at most ``size`` bytes of bodies.
+
+    The served store is a private read-only copy, so an answer cannot go stale while the
+    server runs. Only successful answers are kept, each at most a sixteenth of the cache.
+    """
+
+    def __init__(self, size: int):
+        self.size, self.used = size, 0
+        self.answers: OrderedDict[Job, Answer] = OrderedDict()
+
+    def __contains__(self, job: Job) -> bool:
+        return job in self.answers
+
+    def __getitem__(self, job: Job) -> Answer:
+        self.answers.move_to_end(job)
+        return self.answers[job]
+
+    def put(self, job: Job, answer: Answer) -> None:
+        if answer.status != 200 or len(answer.body) > self.size // 16 or job in self.answers:
+            return
+        self.answers[job] = answer
+        self.used += len(answer.body)
+        while self.used > self.size:
+            _, dropped = self.answers.popitem(last=False)
+            self.used -= len(dropped.body)
 
 
 class Service:
@@ -93,12 +123,15 @@ class Service:
         self.canned: list[CannedQuery] = canned_queries(config.layout)
         self.policy = QueryPolicy(frozenset(config.allow_service))
         self.slots: asyncio.Semaphore | None = None
+        self.cache = AnswerCache(config.cache_mb * 2**20)
 
     def job(self, query: str, accept: str | None, fmt: str | None = None, graphs=((), ())) -> Job:
         return Job(query, accept, fmt, tuple(graphs[0]), tuple(graphs[1]), self.config.max_rows, self.policy)
 
     async def answer(self, job: Job) -> Answer:
         """Run ``job`` on a free worker within the timeout (waiting included); 503 if none frees up."""
+        if job in self.cache:
+            return self.cache[job]
         if self.slots is None:
             self.slots = asyncio.Semaphore(self.engine.size)
         started = time.monotonic()
@@ -110,9 +143,11 @@ class Service:
             )
         try:
             left = max(0.1, self.config.timeout - (time.monotonic() - started))
-            return await asyncio.to_thread(self.engine.run, job, left)
+            answer = await self.engine.run(job, left, limit=self.config.timeout)
         finally:
             self.slots.release()
+        self.cache.put(job, answer)
+        return answer
 
 
 def respond(answer: Answer) -> Response:
@@ -306,14 +341,14 @@ def create_app(service: Service, routes: list[BaseRoute] | None = None) -> Starl
 
 
 def guarded_protocol(header_timeout: float) -> type:
-    """uvicorn's h11 protocol, closing a connection that has no whole request within ``header_timeout``.
+    """uvicorn's httptools protocol, closing a connection that has no whole request within ``header_timeout``.
 
     uvicorn times out idle keep-alive connections only after a response; a connection that
     never sends a request (or drips its headers) would otherwise be held for ever.
     """
-    from uvicorn.protocols.http.h11_impl import H11Protocol
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-    class GuardedH11Protocol(H11Protocol):
+    class GuardedProtocol(HttpToolsProtocol):
         def connection_made(self, transport) -> None:
             super().connection_made(transport)
             self.deadline = self.loop.call_later(header_timeout, self.drop_if_waiting)
@@ -331,7 +366,7 @@ def guarded_protocol(header_timeout: float) -> type:
             self.deadline.cancel()
             super().connection_lost(exc)
 
-    return GuardedH11Protocol
+    return GuardedProtocol
 
 
 def dataset_file(config: ServeConfig, folder: Path, warn=print) -> Path:
@@ -429,6 +464,7 @@ def server_config(app, config: ServeConfig):
     return uvicorn.Config(
         app,
         http=guarded_protocol(config.header_timeout),
+        loop="uvloop",
         backlog=BACKLOG,
         limit_concurrency=config.max_connections,
         timeout_keep_alive=5,
