@@ -8,7 +8,7 @@ Figures to read, not a timed test (loopback only; needs Debian's ``wrk``)::
 - throughput: ``wrk -t2 -c16`` on one COUNT query (the same text every time: ``jikg serve``
   answers it from its answer cache) and on the same COUNT with ``LIMIT n``, n new every time
   (each one parsed by the policy and run by a worker), requests per second, mean and p99
-  latency, and jikg ÷ raw;
+  latency, and jikg ÷ raw, each after a 2 s warm-up run that is not counted;
 - crowd: 500 simultaneous new connections (``Connection: close``): how many were answered,
   refused (503) or timed out, and the slowest;
 - runaway: four cross joins with ORDER BY at once, timeout 5 s: the engine's memory (the
@@ -79,6 +79,7 @@ def throughput(jikg: str, raw: str, seconds: int) -> None:
     for name, path, lua in cases:
         figures = {}
         for server, base in (("raw", raw), ("jikg", jikg)):
+            wrk(base + path, 2, lua)  # warm-up, not counted: first parses, caches, page cache
             figures[server] = wrk(base + path, seconds, lua)
             f = figures[server]
             print(f"{name:32} {server:8} {f['rps']:8.0f} {f['mean']:7.2f} {f['p99']:7.2f} {f['errors']:8d}")
