@@ -10,10 +10,11 @@ CONSTRUCT) add their results to ``…/graph/derived``.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store
 
 from .document import document_quads
 from .iris import PREFIXES, graph_iri
@@ -24,9 +25,24 @@ POSITION = re.compile(r"line (\d+) between columns (\d+)")
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: What the Turtle parser's terse reasons usually mean.
 HINTS = {
+    "No scheme found in an absolute IRI": "a relative IRI: write the full IRI or use a prefix",
     "Unexpected end": "the file ends inside a statement: is its final '.' missing?",
     "Unexpected end of file": "what opens here (a string, an IRI, a bracket) is never closed",
 }
+
+
+#: Limits on curated input, far above what the project needs (deepest nesting 7, longest
+#: literal 820 characters), low enough that no later stage is slow or crashes on them.
+MAX_FILE_BYTES = 64 * 2**20
+MAX_NESTING = 64
+MAX_LITERAL = 65_536
+FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 class LoadError(Exception):
@@ -64,11 +80,26 @@ class Layout:
 
 def read_text(path: Path) -> str:
     """Read a UTF-8 file; an unreadable file or a decoding error names the file (and the line)."""
+    check_regular(path)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise LoadError(f"{path}: cannot read: {error.strerror or error}") from None
     return decode(data, path)
+
+
+def check_regular(path: Path) -> None:
+    """Read only regular files of at most :data:`MAX_FILE_BYTES` (a FIFO would hang, a device never end)."""
+    try:
+        info = path.stat()  # follows a link: what counts is what it points at
+    except OSError as error:
+        raise LoadError(f"{path}: cannot read: {error.strerror or error}") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in FILE_KINDS if test(info.st_mode)), "not a file")
+        raise LoadError(f"{path}: not a regular file ({kind}): inputs must be plain files")
+    if info.st_size > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 2**20
+        raise LoadError(f"{path}: {info.st_size:,} bytes, over the {limit} MiB an input file may have")
 
 
 def decode(data: bytes, name: object) -> str:
@@ -84,13 +115,41 @@ def parse_turtle(path: Path, graph: str) -> list[Quad]:
     """Parse one Turtle file into quads of ``graph``; errors name file:line:column."""
     text = read_text(path)
     try:
-        quads = [Quad(t.subject, t.predicate, t.object, NamedNode(graph)) for t in parse_triples(text, path)]
+        triples = parse_triples(text, path)
     except SyntaxError as error:
         raise LoadError(f"{path}:{position(error)}: Turtle syntax error: {reason(error)}") from None
-    if not quads:
+    if not triples:
         raise LoadError(f"{path}:1: the file holds no triples")
+    check_limits(triples, path)
+    quads = [Quad(t.subject, t.predicate, t.object, NamedNode(graph)) for t in triples]
     check_characters(quads, text, path)
     return quads
+
+
+def check_limits(triples: list, path: Path) -> None:
+    """Refuse literals over :data:`MAX_LITERAL` characters and blank nodes nested over :data:`MAX_NESTING`."""
+    parent = {}
+    for triple in triples:
+        if isinstance(triple.object, Literal) and len(triple.object.value) > MAX_LITERAL:
+            where = f"<{triple.subject.value}> <{triple.predicate.value}>"
+            size = len(triple.object.value)
+            raise LoadError(f"{path}: the literal of {where} has {size:,} characters, over {MAX_LITERAL:,}")
+        if isinstance(triple.object, BlankNode):
+            parent[triple.object] = triple.subject
+    depth: dict = {}
+    for node in parent:
+        chain = []
+        while node in parent and node not in depth and len(chain) <= len(parent):
+            chain.append(node)
+            node = parent[node]
+        base = depth.get(node, 0)
+        for offset, link in enumerate(reversed(chain), start=1):
+            depth[link] = base + offset
+            if depth[link] > MAX_NESTING:
+                top = node.value if isinstance(node, NamedNode) else f"_:{node.value}"
+                raise LoadError(
+                    f"{path}: blank nodes nested over {MAX_NESTING} deep under {top}: flatten them"
+                )
 
 
 def position(error: SyntaxError) -> str:
@@ -135,11 +194,34 @@ def character_line(text: str, char: str) -> int:
 
 
 def parse_triples(text: str, path: Path) -> list:
-    """All triples of a Turtle text (pyoxigraph's parser)."""
+    """All triples of a Turtle text (pyoxigraph's parser), with no base IRI and fixed prefixes.
+
+    No base: a relative IRI (``<page.html>``) is an error, never resolved against the
+    file's path (which would publish ``file:///…`` IRIs that differ between machines);
+    a file's own ``@base`` still applies. A prefix declared again with another IRI is
+    refused: what follows would silently mean something else.
+    """
     from pyoxigraph import parse
 
-    base = path.resolve().as_uri()
-    return list(parse(text, format=RdfFormat.TURTLE, base_iri=base))
+    parser = parse(text, format=RdfFormat.TURTLE)
+    triples, declared = [], {}
+    for triple in parser:
+        triples.append(triple)
+        if len(parser.prefixes) != len(declared) or parser.prefixes != declared:
+            check_prefixes(declared, parser.prefixes, text, path)
+    check_prefixes(declared, parser.prefixes, text, path)
+    return triples
+
+
+def check_prefixes(declared: dict, now: dict, text: str, path: Path) -> None:
+    """Record new prefixes in ``declared``; a prefix whose IRI changed names the line of the new one."""
+    for name, iri in now.items():
+        if declared.setdefault(name, iri) != iri:
+            line = text.count("\n", 0, max(text.find(f"<{iri}>"), 0)) + 1
+            old = declared[name]
+            raise LoadError(
+                f"{path}:{line}: the prefix {name}: is declared again as <{iri}> (it was <{old}>)"
+            )
 
 
 def load_file(store: Store, path: Path, stem: str | None = None) -> None:

@@ -51,6 +51,8 @@ class Case:
     replace: list[list[str]] = field(default_factory=list)
     remove: list[str] = field(default_factory=list)
     mkdir: list[str] = field(default_factory=list)
+    fifo: list[str] = field(default_factory=list)
+    symlink: dict[str, str] = field(default_factory=dict)
     stdin: str | None = None
     process: bool = False
 
@@ -128,6 +130,10 @@ def prepare(case: Case, template: Path, root: Path) -> None:
         shutil.rmtree(target) if target.is_dir() else target.unlink()
     for relative in case.mkdir:
         (root / relative).mkdir(parents=True)
+    for relative in case.fifo:
+        os.mkfifo(root / relative)
+    for relative, target in case.symlink.items():
+        (root / relative).symlink_to(target)
     for relative, name in case.put.items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).unlink(missing_ok=True)
