@@ -33,6 +33,7 @@ from pyoxigraph import parse as parse_rdf
 
 from .iris import PREFIXES
 from .partition import CORE, Partitions, owner, partition
+from .stagecache import canonical, seal, sealed
 from .validate import SH, ShaclOutcome, ShapeResult, read_results, run_shacl, shacl_graph_class
 
 BATCH_TRIPLES = 60_000
@@ -231,15 +232,24 @@ def merge(entries) -> ShaclOutcome:
 
 
 def read_cache(cache: Path | None, key: str) -> dict | None:
+    """A unit's cached results, if the file is sealed here (:func:`jikg.stagecache.seal`); else a miss."""
     path = cache / f"{key}.json" if cache else None
-    return json.loads(path.read_text(encoding="utf-8")) if path and path.is_file() else None
+    if not path or not path.is_file():
+        return None
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        entry = stored["entry"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    return entry if sealed(stored.get("seal"), "shacl", key, canonical(entry)) else None
 
 
 def write_cache(cache: Path | None, key: str, entry: dict) -> None:
     if cache:
         cache.mkdir(parents=True, exist_ok=True)
         tmp = cache / f".{key}.{os.getpid()}"
-        tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+        stored = {"entry": entry, "seal": seal("shacl", key, canonical(entry))}
+        tmp.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
         tmp.replace(cache / f"{key}.json")
 
 

@@ -5,27 +5,37 @@ is keyed by a SHA-256 over what it reads (the sorted, canonical N-Triples or
 N-Quads of its part of the graph, the files it reads) and what produces it (every
 file of the ``jikg`` package, the installed distributions, the Python version).
 An entry is a folder ``.cache/build/<stage>/<key>/`` holding the stage's files and
-``MANIFEST.json`` with the SHA-256 of each; an entry whose files do not match
-their manifest is a miss, never an output. Entries are written into a staging
+``MANIFEST.json`` with the SHA-256 of each; entries are written into a staging
 folder and renamed into place, so a killed build leaves no half entry.
+
+The cache is input too (a CI system restores it from elsewhere), so nothing in it is
+trusted as written. A manifest is sealed with an HMAC under a secret of this user on
+this machine (:func:`seal`, kept outside the project, ``~/.cache/jikg/cache-secret``),
+over the stage, the key and every file's name and SHA-256. An entry is a miss, never an
+output, and is rebuilt when its seal is missing or wrong (planted, or written on another
+machine), when a file does not match its hash, or when a name would leave the entry's
+folder (``../…``, an absolute path).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import shutil
 import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .swap import remove_stale
 
 MANIFEST = "MANIFEST.json"
+SECRET = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jikg" / "cache-secret"
 #: Entries kept per stage (the most recently used).
 KEEP = 4
 PACKAGE = Path(__file__).resolve().parent
@@ -70,6 +80,39 @@ def files_part(paths: Iterable[Path], root: Path) -> bytes:
     )
 
 
+@cache
+def secret() -> bytes:
+    """This user's cache secret (32 random bytes, created on first use, readable by the user only)."""
+    try:
+        return SECRET.read_bytes()
+    except FileNotFoundError:
+        pass
+    SECRET.parent.mkdir(parents=True, exist_ok=True)
+    staging = SECRET.with_name(f".{SECRET.name}.{os.getpid()}")
+    descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as sink:
+        sink.write(secrets.token_bytes(32))
+    os.replace(staging, SECRET)
+    return SECRET.read_bytes()
+
+
+def seal(*parts: str) -> str:
+    """The HMAC-SHA-256 of ``parts`` under this user's secret: only a cache written here has it."""
+    return hmac.new(secret(), "\0".join(parts).encode(), hashlib.sha256).hexdigest()
+
+
+def sealed(mac: object, *parts: str) -> bool:
+    return isinstance(mac, str) and hmac.compare_digest(mac, seal(*parts))
+
+
+def safe_name(name: object) -> bool:
+    """Whether ``name`` is a relative path that stays inside its folder (decided on its parts)."""
+    if not isinstance(name, str) or not name or "\0" in name or "\\" in name:
+        return False
+    path = PurePosixPath(name)
+    return not path.is_absolute() and all(part not in ("", ".", "..") for part in path.parts)
+
+
 def read_tree(folder: Path, names: Iterable[str] | None = None) -> dict[str, bytes]:
     """The files under ``folder`` (or only ``names``) by relative path."""
     paths = [folder / n for n in names] if names is not None else sorted(folder.rglob("*"))
@@ -77,8 +120,10 @@ def read_tree(folder: Path, names: Iterable[str] | None = None) -> dict[str, byt
 
 
 def write_tree(folder: Path, files: dict[str, bytes]) -> None:
-    """Write ``files`` (by relative path) under ``folder``."""
+    """Write ``files`` (by relative path) under ``folder``; a name that would leave it is an error."""
     for name, data in files.items():
+        if not safe_name(name):
+            raise ValueError(f"refusing to write {name!r}: it is not a path inside {folder}")
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
@@ -96,7 +141,7 @@ class StageCache:
     def get(self, stage: str, key: str) -> dict[str, bytes] | None:
         """The files of the entry, or None (no cache, no entry, or an entry that fails its manifest)."""
         entry = self.folder / stage / key if self.folder else None
-        files = verified(entry) if entry else None
+        files = verified(entry, stage, key) if entry else None
         if files is None:
             self.ran.append(stage)
             return None
@@ -115,16 +160,23 @@ class StageCache:
             pass
 
 
-def verified(entry: Path) -> dict[str, bytes] | None:
-    """The entry's files if each matches the SHA-256 its manifest gives, else None."""
+def verified(entry: Path, stage: str, key: str) -> dict[str, bytes] | None:
+    """The files, if the manifest is sealed here, every name is safe and every file matches its hash."""
     try:
         manifest = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
-        files = {name: (entry / "files" / name).read_bytes() for name in manifest}
-    except (OSError, ValueError, TypeError):
+        hashes = manifest["files"]
+        if not sealed(manifest.get("seal"), stage, key, canonical(hashes)) or not all(map(safe_name, hashes)):
+            return None
+        files = {name: (entry / "files" / name).read_bytes() for name in hashes}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
-    if any(hashlib.sha256(data).hexdigest() != manifest[name] for name, data in files.items()):
+    if any(hashlib.sha256(data).hexdigest() != hashes[name] for name, data in files.items()):
         return None
     return files
+
+
+def canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
 
 
 def store_entry(folder: Path, key: str, files: dict[str, bytes]) -> None:
@@ -134,7 +186,8 @@ def store_entry(folder: Path, key: str, files: dict[str, bytes]) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".entry-{os.getpid()}-", dir=folder))
     try:
         write_tree(staging / "files", files)
-        manifest = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
+        hashes = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
+        manifest = {"files": hashes, "seal": seal(folder.name, key, canonical(hashes))}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         target = folder / key
         if target.exists():  # failed its manifest, or another build wrote it meanwhile

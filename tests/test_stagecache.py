@@ -137,3 +137,66 @@ def test_invalid_data_fails_the_same_way_from_the_cache(layout: Layout, tmp_path
     assert not (broken.root / "build").exists()
     results = next((broken.root / ".cache" / "build" / "shacl").iterdir()) / "files" / "results.json"
     assert json.loads(results.read_text(encoding="utf-8")), "the failing results were not cached"
+
+
+def plant(entry: Path, files: dict[str, bytes], seal: str | None = None) -> None:
+    """Replace an entry's files and write a manifest whose hashes match them, as an attacker can."""
+    shutil.rmtree(entry / "files")
+    stagecache.write_tree(entry / "files", {n: d for n, d in files.items() if stagecache.safe_name(n)})
+    hashes = {name: stagecache.hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    old = json.loads((entry / stagecache.MANIFEST).read_text(encoding="utf-8"))
+    manifest = {"files": hashes, "seal": seal if seal is not None else old["seal"]}
+    (entry / stagecache.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_a_planted_entry_with_matching_hashes_is_rebuilt(project: Layout, tmp_path: Path) -> None:
+    entry = next((project.root / ".cache" / "build" / "views").iterdir())
+    files = stagecache.read_tree(entry / "files")
+    files["network.html"] = b"<html>planted</html>"
+    plant(entry, files)
+    result = build(project, tmp_path / "warm")
+    assert result.stages.ran == ["views"]
+    assert b"planted" not in (tmp_path / "warm" / "views" / "network.html").read_bytes()
+
+
+def test_a_manifest_naming_a_path_outside_its_entry_is_ignored(project: Layout, tmp_path: Path) -> None:
+    entry = next((project.root / ".cache" / "build" / "views").iterdir())
+    files = stagecache.read_tree(entry / "files")
+    files["../../../../escaped.txt"] = b"written outside the entry"
+    hashes = {n: stagecache.hashlib.sha256(d).hexdigest() for n, d in files.items()}
+    seal = stagecache.seal("views", entry.name, stagecache.canonical(hashes))  # even sealed here
+    plant(entry, files, seal)
+    (project.root / ".cache" / "escaped.txt").write_bytes(b"written outside the entry")  # what it would read
+    assert stagecache.verified(entry, "views", entry.name) is None
+    result = build(project, tmp_path / "warm")
+    assert result.stages.ran == ["views"], "the entry naming ../../../../escaped.txt was used"
+    assert not (tmp_path / "escaped.txt").exists()
+
+
+def test_an_entry_from_another_machine_is_rebuilt(project: Layout, monkeypatch: pytest.MonkeyPatch) -> None:
+    stagecache.secret.cache_clear()
+    monkeypatch.setattr(stagecache, "SECRET", project.root.parent / "another-machine" / "cache-secret")
+    try:
+        result = build(project)
+        assert result.ok and result.stages.ran == STAGES, "entries sealed elsewhere were used"
+    finally:
+        stagecache.secret.cache_clear()
+
+
+def test_planted_conforming_shacl_results_do_not_publish_invalid_data(layout: Layout, tmp_path: Path) -> None:
+    broken = copy_project(layout, tmp_path / "broken")
+    edit(broken.root / "graphs" / "activities.ttl", "jikg:area jarea:semiconductor-ecosystem", "")
+    assert not build(broken).ok
+    entry = next((broken.root / ".cache" / "build" / "shacl").iterdir())
+    files = stagecache.read_tree(entry / "files")
+    files["results.json"] = b"[]"
+    plant(entry, files)
+    for unit in (broken.root / ".cache" / "shacl").glob("*.json"):
+        stored = json.loads(unit.read_text(encoding="utf-8"))
+        stored["entry"] = {
+            key: [] if isinstance(value, list) else value for key, value in stored["entry"].items()
+        }
+        unit.write_text(json.dumps(stored), encoding="utf-8")
+    result = build(broken)
+    assert not result.ok and "shacl" in result.stages.ran
+    assert not (broken.root / "build").exists()
