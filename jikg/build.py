@@ -27,7 +27,7 @@ from .iris import compact
 from .report import qc_text, shacl_text, summary_text
 from .stagecache import StageCache
 from .stages import ShaclStage, Snapshot, shacl_stage, views_stage, write_report
-from .swap import OutputError, staging_folder, swap_in
+from .swap import OutputError, exclusive, staging_folder, swap_in
 from .validate import QCFailure, ShaclOutcome, run_qc
 
 if TYPE_CHECKING:
@@ -85,6 +85,12 @@ def build(
     """
     layout = layout or Layout()
     out_dir = out_dir or layout.root / "build"
+    with exclusive(out_dir):
+        return build_locked(layout, out_dir, reason, cache)
+
+
+def build_locked(layout: Layout, out_dir: Path, reason: bool, cache: bool) -> BuildResult:
+    """:func:`build`, holding the output folder's lock."""
     store = load_dataset(layout)
     report_dir = layout.root / "queries" / "report"
     stages = StageCache(layout.root / ".cache" / "build" if cache else None)

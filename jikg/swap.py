@@ -9,10 +9,13 @@ removes the staging folders of processes that no longer run.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 AT_FDCWD = -100
@@ -22,6 +25,35 @@ STAGING = re.compile(r"\.(?P<prefix>[a-z]+)-(?P<pid>\d+)-[\w]+")
 
 class OutputError(Exception):
     """An output folder could not be written; the message names it."""
+
+
+@contextmanager
+def exclusive(target: Path) -> Iterator[None]:
+    """Hold the lock of ``target`` (``.<name>.lock`` beside it) or fail at once, naming the holder.
+
+    An advisory ``flock``: released when the holder ends, however it ends, so a killed
+    build never leaves the folder locked. Two builds of one folder: the second says so
+    and stops, instead of the last one winning silently.
+    """
+    lock = target.parent / f".{target.name}.lock"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise OutputError(f"{target}: cannot write here: {error.strerror or error}") from None
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip() or "another process"
+            raise OutputError(
+                f"{target}: another build is writing it (pid {holder}): wait for it to end"
+            ) from None
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def staging_folder(target: Path, prefix: str) -> Path:

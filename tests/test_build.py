@@ -113,7 +113,7 @@ def test_crash_while_writing_keeps_previous_build(layout: Layout, tmp_path: Path
     with pytest.raises(KeyboardInterrupt):
         build(layout, out)
     assert snapshot(out) == {"previous.txt": b"kept"}
-    assert [p.name for p in tmp_path.iterdir()] == ["build"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".build.lock", "build"]  # no staging folder left
 
 
 def test_build_graph_script_runs(layout: Layout, tmp_path: Path) -> None:
@@ -127,3 +127,27 @@ def test_output_cut_short_by_a_closed_pipe_is_not_an_error(layout: Layout) -> No
     command = f"{sys.executable} -m jikg.cli --root {layout.root} clauses | head -1"
     done = subprocess.run(command, shell=True, capture_output=True, text=True)
     assert done.stdout.startswith("title\t") and "Traceback" not in done.stderr
+
+
+def test_a_second_build_of_the_same_folder_says_so_and_changes_nothing(
+    layout: Layout, tmp_path: Path, capsys
+) -> None:
+    import fcntl
+    import os
+
+    project = copy_project(layout, tmp_path / "project")
+    out = tmp_path / "out"
+    assert main(["--root", str(project.root), "build", "--out", str(out)]) == 0
+    before = snapshot(out)
+    lock = os.open(tmp_path / ".out.lock", os.O_RDWR)
+    fcntl.flock(lock, fcntl.LOCK_EX)  # a build of `out` running in another process
+    os.ftruncate(lock, 0)
+    os.pwrite(lock, b"4242", 0)
+    try:
+        code = main(["--root", str(project.root), "build", "--out", str(out)])
+    finally:
+        os.close(lock)
+    error = capsys.readouterr().err
+    assert code == 3 and "another build is writing it (pid 4242)" in error and "Traceback" not in error
+    assert snapshot(out) == before
+    assert main(["--root", str(project.root), "build", "--out", str(out)]) == 0, "the lock outlived its holder"
