@@ -150,4 +150,6 @@ def test_a_second_build_of_the_same_folder_says_so_and_changes_nothing(
     error = capsys.readouterr().err
     assert code == 3 and "another build is writing it (pid 4242)" in error and "Traceback" not in error
     assert snapshot(out) == before
-    assert main(["--root", str(project.root), "build", "--out", str(out)]) == 0, "the lock outlived its holder"
+    assert main(["--root", str(project.root), "build", "--out", str(out)]) == 0, (
+        "the lock outlived its holder"
+    )
