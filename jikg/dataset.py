@@ -103,7 +103,11 @@ def check_regular(path: Path) -> None:
 
 
 def decode(data: bytes, name: object) -> str:
-    """``data`` as UTF-8 text; a decoding error names ``name`` and the line."""
+    """``data`` as UTF-8 text; a decoding error names ``name`` and the line; a byte-order mark is refused."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise LoadError(
+            f"{name}:1: the file starts with a byte-order mark (BOM): save it as UTF-8 without one"
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -263,7 +267,12 @@ def load_dataset(layout: Layout | None = None) -> Store:
         load_file(store, path, "ontology")
     for path in layout.graphs:
         load_file(store, path)
+    reserved = {"document", "ontology", "derived", "inferred", *(path.stem for path in layout.graphs)}
     for path in layout.extras:
+        if path.stem in reserved:
+            raise LoadError(
+                f"{path}: its name would load it into the project's graph {path.stem!r}: rename it"
+            )
         load_ntriples(store, path)
     derive(store, layout.queries("derive"))
     return store
@@ -301,12 +310,16 @@ def read_query(path: Path) -> str:
 
 def load_ntriples(store: Store, path: Path) -> None:
     """Bulk-load an N-Triples file into the named graph of its stem; errors name file:line."""
+    check_regular(path)
+    graph = NamedNode(graph_iri(path.stem))
     try:
-        store.bulk_load(path=str(path), format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph_iri(path.stem)))
+        store.bulk_load(path=str(path), format=RdfFormat.N_TRIPLES, to_graph=graph)
     except OSError as error:
         raise LoadError(f"{path}: cannot read: {error.strerror or error}") from None
     except SyntaxError as error:
         raise LoadError(f"{path}:{position(error)}: N-Triples syntax error: {reason(error)}") from None
+    if next(iter(store.quads_for_pattern(None, None, None, graph)), None) is None:
+        raise LoadError(f"{path}:1: the file holds no triples")
 
 
 def load_nquads(path: Path) -> Store:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import networkx as nx
 from pyoxigraph import Store
 
-from ..dataset import Layout
+from ..dataset import Layout, LoadError
 from .project import Label, Projection, select
 
 PIXELS_PER_YEAR = 100
@@ -41,11 +41,21 @@ def read_events(store: Store, layout: Layout) -> list[Event]:
     """The events in date order (one per node: its earliest date)."""
     events: dict[str, Event] = {}
     for row in select(store, layout, "timeline"):
-        date = dt.date.fromisoformat(row["date"][:10])
+        date = iso_date(row["event"], row["date"])
         if row["event"] not in events:
             agreement, tier = row.get("agreement"), row.get("tier")
             events[row["event"]] = Event(row["event"], date, row["role"], agreement, tier)
     return sorted(events.values(), key=lambda e: (e.date, e.node))
+
+
+def iso_date(node: str, value: str) -> dt.date:
+    """The date a node's value starts with; a value that is no ISO 8601 date names the node."""
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        raise LoadError(
+            f"{node}: its date {value!r} is not an ISO 8601 date (YYYY-MM-DD): fix the data"
+        ) from None
 
 
 def x_of(date: dt.date, origin: dt.date) -> float:
