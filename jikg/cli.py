@@ -346,7 +346,9 @@ def run_publish(args: argparse.Namespace) -> int:
 
     layout = Layout(args.root.resolve())
     password = args.password if args.password is not None else os.environ.get("JIKG_PASSWORD")
-    target = Target(args.endpoint, args.query_endpoint, args.user, password, args.auth, args.timeout)
+    target = Target(
+        args.endpoint, args.query_endpoint, args.user, password, args.auth, args.timeout, args.update_endpoint
+    )
     try:
         report = publish(args.dataset or layout.root / "build" / "dataset.nq", target, layout)
     except EndpointError as error:
@@ -414,6 +416,7 @@ def add_query_parsers(commands: argparse._SubParsersAction) -> None:
     add = publish.add_argument
     add("--endpoint", required=True, metavar="URL", help="Graph Store endpoint, e.g. http://host:7878/store")
     add("--query-endpoint", metavar="URL", help="its SPARQL endpoint (default: Oxigraph's, Virtuoso's)")
+    add("--update-endpoint", metavar="URL", help="its SPARQL Update endpoint (default: Oxigraph's, Virtuoso's)")
     add("--dataset", type=Path, help="N-Quads to publish (default: ROOT/build/dataset.nq)")
     add_credentials(publish, "digest")
     add("--timeout", type=above_zero(float), default=60.0, help="seconds per request (default: %(default)s)")

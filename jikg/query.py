@@ -15,6 +15,7 @@ import re
 import sys
 import threading
 import urllib.error
+import urllib.parse
 from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
@@ -264,12 +265,14 @@ def parse_answer(remote: Remote, body: bytes, media_type: str, form: str) -> Res
         try:
             return from_rdf(body, media_type)
         except SyntaxError as error:
-            raise EndpointError(f"{remote.endpoint} answered a graph that does not parse: {error}") from None
+            raise EndpointError(
+                f"{redact(remote.endpoint)} answered a graph that does not parse: {error}"
+            ) from None
     try:
         return from_json(body)
     except (SyntaxError, ValueError):
         raise EndpointError(
-            f"{remote.endpoint} answered HTTP 200 with an incomplete result ({len(body)} bytes): "
+            f"{redact(remote.endpoint)} answered HTTP 200 with an incomplete result ({len(body)} bytes): "
             "taken as a timeout (Oxigraph cuts the JSON short when a query times out)"
         ) from None
 
@@ -295,7 +298,7 @@ def fetch(wrapper, remote: Remote, text: str, added: int) -> tuple[bytes, Messag
     """Send the request; every failure becomes a :class:`QueryError` or :class:`EndpointError`."""
     from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException, Unauthorized
 
-    where = remote.endpoint
+    where = redact(remote.endpoint)
     try:
         response = wrapper.query().response
         return response.read(), response.headers
@@ -339,6 +342,17 @@ def remote_syntax_error(detail: str, text: str, added: int) -> QueryError:
     if error.line is None:
         error = QueryError(f"the endpoint refused the query (HTTP 400): {short(detail)}")
     return error
+
+
+def redact(url: str) -> str:
+    """``url`` as it may be printed: a password in it (``user:password@``) replaced by ``***``."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def short(value: object, limit: int = 300) -> str:
