@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from pyoxigraph import RdfFormat, Store
 
 from jikg.cli import main
-from jikg.dataset import Layout, LoadError, load_file, parse_turtle
+from jikg.dataset import MAX_LITERAL, MAX_NESTING, Layout, LoadError, load_file, parse_turtle
 from jikg.iris import graph_iri
 from jikg.query import canned_queries
 
@@ -197,6 +197,51 @@ def test_turtle_loading_fails_only_with_a_load_error(data: bytes) -> None:
             assert re.match(rf"{re.escape(str(path))}:\d+(:\d+)?: \S", str(error)), str(error)
         else:
             assert quads
+
+
+#: IRI forms, and whether each is relative (no scheme: refused, never resolved against a path).
+IRI_FORMS = {
+    "<https://example.org/x>": False,
+    "<urn:x:y>": False,
+    "<file:///etc/passwd>": False,
+    "<http://例え.jp/パス>": False,
+    "<https://w3id.org/jikg/id/org/javascript:alert(1)>": False,
+    "<page.html>": True,
+    "<../../../etc/passwd>": True,
+    "<#fragment>": True,
+    "<//host/x>": True,
+    "<?query>": True,
+    "<>": True,
+}
+
+
+def shaped(depth: int, length: int, iri: str) -> bytes:
+    """A Turtle file with blank nodes nested ``depth`` deep, a literal of ``length`` characters, ``iri``."""
+    nested = "[ rdfs:seeAlso " * depth + iri + " ]" * depth
+    return (
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        f'<https://w3id.org/jikg/id/org/meti> rdfs:comment "{"x" * length}" ;\n  rdfs:seeAlso {nested} .\n'
+    ).encode()
+
+
+@FUZZ
+@given(
+    depth=st.one_of(st.integers(0, 80), st.integers(0, 5000)),
+    length=st.one_of(st.integers(0, 70_000), st.integers(0, 2_000_000)),
+    iri=st.sampled_from(sorted(IRI_FORMS)),
+)
+def test_nesting_literal_size_and_iri_forms_are_judged_quickly(depth: int, length: int, iri: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "shaped.ttl"
+        path.write_bytes(shaped(depth, length, iri))
+        refused = depth > MAX_NESTING or length > MAX_LITERAL or IRI_FORMS[iri]
+        try:
+            quads = parse_turtle(path, graph_iri("shaped"))
+        except LoadError as error:
+            assert refused, f"refused what is within the limits: {error}"
+            assert str(error).startswith(f"{path}:"), str(error)
+        else:
+            assert not refused and len(quads) == depth + 2
 
 
 @pytest.fixture(scope="module")
