@@ -27,7 +27,7 @@ from .iris import compact
 from .report import qc_text, shacl_text, summary_text
 from .stagecache import StageCache
 from .stages import ShaclStage, Snapshot, shacl_stage, views_stage, write_report
-from .swap import OutputError, exclusive, staging_folder, swap_in
+from .swap import OutputError, exclusive, remove_tree, staging_folder, swap_in
 from .validate import QCFailure, ShaclOutcome, run_qc
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def write_outputs(store: Store, result: BuildResult) -> list[str]:
     except OSError as error:  # a full disk, a folder made read-only meanwhile
         raise OutputError(f"{target}: cannot write the build: {error.strerror or error}") from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_tree(staging)
     return written
 
 

@@ -416,7 +416,7 @@ def add_query_parsers(commands: argparse._SubParsersAction) -> None:
     add = publish.add_argument
     add("--endpoint", required=True, metavar="URL", help="Graph Store endpoint, e.g. http://host:7878/store")
     add("--query-endpoint", metavar="URL", help="its SPARQL endpoint (default: Oxigraph's, Virtuoso's)")
-    add("--update-endpoint", metavar="URL", help="its SPARQL Update endpoint (default: Oxigraph's, Virtuoso's)")
+    add("--update-endpoint", metavar="URL", help="its SPARQL Update endpoint (default: Oxigraph's, …)")
     add("--dataset", type=Path, help="N-Quads to publish (default: ROOT/build/dataset.nq)")
     add_credentials(publish, "digest")
     add("--timeout", type=above_zero(float), default=60.0, help="seconds per request (default: %(default)s)")

@@ -30,7 +30,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store, parse
 
 from .dataset import Layout
 from .iris import ONTOLOGY, PREFIXES
-from .swap import OutputError
+from .swap import OutputError, remove_tree
 
 VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 OWL, DCTERMS = PREFIXES["owl"], PREFIXES["dcterms"]
@@ -131,7 +131,7 @@ def copy_in(dist: Path, target: Path) -> None:
             raise ReleaseRefused(f"{target} appeared while releasing: left as it was")
         staging.rename(target)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_tree(staging)
 
 
 def release(layout: Layout, version: str, releases: Path | None = None) -> Path:

@@ -8,11 +8,13 @@ removes the staging folders of processes that no longer run.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import fcntl
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,10 +75,31 @@ def remove_stale(folder: Path, prefix: str) -> list[Path]:
     removed = []
     for path in folder.glob(f".{prefix}-*"):
         found = STAGING.fullmatch(path.name)
-        if found and found["prefix"] == prefix and path.is_dir() and not alive(int(found["pid"])):
-            shutil.rmtree(path, ignore_errors=True)
+        stale = found and found["prefix"] == prefix and path.is_dir() and not alive(int(found["pid"]))
+        if stale and remove_tree(path):
             removed.append(path)
     return removed
+
+
+def remove_tree(folder: Path) -> bool:
+    """Remove ``folder`` and all in it; an entry that refuses is made writable and tried again.
+
+    Returns whether the folder is gone; if it is not, a warning names it (it is never left
+    behind silently), and the next build tries again.
+    """
+
+    def writable_then_retry(function, path, _) -> None:
+        with contextlib.suppress(OSError):
+            os.chmod(os.path.dirname(path), 0o700)
+            if not os.path.islink(path):
+                os.chmod(path, 0o700)
+            function(path)
+
+    shutil.rmtree(folder, onerror=writable_then_retry)
+    if folder.exists():
+        print(f"warning: could not remove {folder}: remove it by hand", file=sys.stderr)
+        return False
+    return True
 
 
 def alive(pid: int) -> bool:

@@ -153,3 +153,30 @@ def test_a_second_build_of_the_same_folder_says_so_and_changes_nothing(
     assert main(["--root", str(project.root), "build", "--out", str(out)]) == 0, (
         "the lock outlived its holder"
     )
+
+
+def test_a_staging_folder_that_cannot_be_removed_is_named_then_removed_later(
+    layout: Layout, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    import os
+
+    from jikg import swap
+
+    real_unlink = os.unlink
+
+    def stuck(path, *args, **kwargs):
+        if str(path).endswith("summary.txt"):
+            raise PermissionError(1, "Operation not permitted", str(path))
+        return real_unlink(path, *args, **kwargs)
+
+    out = tmp_path / "build"
+    monkeypatch.setattr(os, "unlink", stuck)
+    assert build(layout, out).ok  # the first build leaves no old build to remove: build twice
+    assert build(layout, out).ok
+    warning = capsys.readouterr().err
+    left = [p for p in tmp_path.iterdir() if p.name.startswith(".build-")]
+    assert left and f"warning: could not remove {left[0]}" in warning
+    monkeypatch.setattr(os, "unlink", real_unlink)
+    monkeypatch.setattr(swap, "alive", lambda pid: False)  # as the next build, in another process, sees it
+    assert swap.remove_stale(tmp_path, "build") == left
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".build-")]

@@ -19,7 +19,7 @@ from pyoxigraph import Store
 from pyvis import network as pyvis_network
 
 from ..dataset import Layout, load_dataset
-from ..swap import OutputError, staging_folder, swap_in
+from ..swap import OutputError, remove_tree, staging_folder, swap_in
 from . import analytics, cluster, compare, page, plan, render, tables, timeline
 from .background import forked
 from .project import Label, Projection, project
@@ -156,5 +156,5 @@ def write_views_folder(layout: Layout, out: Path) -> list[Written]:
     except OSError as error:
         raise OutputError(f"{out}: cannot write the views: {error.strerror or error}") from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_tree(staging)
     return written
