@@ -157,9 +157,29 @@ def at_least_zero(text: str) -> int:
     return value
 
 
+DESCRIPTION = (
+    "The Japan-India Digital Cooperation Knowledge Graph: build and check it, query it,\n"
+    "serve it, view it and publish it. `jikg COMMAND --help` says more about each command."
+)
+EXIT_CODES = """exit codes:
+  0  done
+  1  the data failed validation (a SHACL violation, a QC check, an inconsistency)
+  2  wrong command-line arguments
+  3  an input file could not be read, or an output folder could not be written
+  4  a release was refused (already published, or not declared in the sources)
+  5  --reason cannot run (owlready2, owlrl or Java missing)
+  6  a query is malformed, refused (an update, SERVICE, a file: graph) or out of time
+  7  an endpoint or server failed, or published counts differ"""
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per function."""
-    top = argparse.ArgumentParser(prog="jikg", description=__doc__.splitlines()[0])
+    top = argparse.ArgumentParser(
+        prog="jikg",
+        description=DESCRIPTION,
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     top.add_argument("--root", type=Path, default=Layout().root, help="project folder (default: %(default)s)")
     commands = top.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="build and validate the graph, write build/")

@@ -179,3 +179,13 @@ def test_prefixes_are_added_only_where_used_and_undeclared() -> None:
     text, added = prefix_header(query, PREFIXES)
     assert added == 2 and text.startswith("PREFIX jarea: ") and "PREFIX jact: <https" not in text
     assert prefix_header('ASK { <urn:a> ?p "jikg:area" }', PREFIXES) == ('ASK { <urn:a> ?p "jikg:area" }', 0)
+
+
+def test_the_help_speaks_to_a_user(capsys) -> None:
+    from jikg.cli import main as jikg
+
+    with pytest.raises(SystemExit) as done:
+        jikg(["--help"])
+    text = capsys.readouterr().out
+    assert done.value.code == 0 and "``" not in text and ":mod:" not in text
+    assert "Knowledge Graph" in text and "exit codes:" in text and "6  a query is malformed" in text
