@@ -31,9 +31,10 @@ from pyoxigraph import (
 )
 from pyoxigraph import parse as parse_rdf
 
+from .dataset import Layout
 from .iris import PREFIXES
 from .partition import CORE, Partitions, owner, partition
-from .stagecache import canonical, seal, sealed
+from .stagecache import canonical, code_version, seal, sealed
 from .validate import SH, ShaclOutcome, ShapeResult, read_results, run_shacl, shacl_graph_class
 
 BATCH_TRIPLES = 60_000
@@ -61,18 +62,21 @@ def validate_partitioned(
     cache: Path | None = None,
     workers: int | None = None,
     union: bytes | None = None,
+    layout: Layout | None = None,
 ) -> ShaclOutcome:
     """Validate ``store`` partition by partition (in parallel); the same results as ``validate_shacl``.
 
     ``union``: the store's union graph as distinct N-Triples lines, if the caller has it.
+    ``layout``: the project whose ``queries/shacl/`` is used. A unit's cache key covers the
+    code and package versions (as the stage cache's does), the shapes and the unit's data.
     """
     from .validate import validate_shacl
 
     parts = partition(store, union)
     if not parts.parts:
         return validate_shacl(store, shapes_paths)
-    shapes = promoted_shapes(shapes_paths)
-    salt = content_hash(shapes) + content_hash(parts.core)
+    shapes = promoted_shapes(shapes_paths, layout or Layout())
+    salt = content_hash(code_version().encode() + shapes) + content_hash(parts.core)
     units = [(CORE, parts.witnesses), *parts.parts.items()]
     keys = {name: f"{salt}-{content_hash(data)}" for name, data in units}
     done = {name: cached for name, _ in units if (cached := read_cache(cache, keys[name])) is not None}
@@ -83,7 +87,7 @@ def validate_partitioned(
     return merge(done.values())
 
 
-def promoted_shapes(paths: list[Path]) -> bytes:
+def promoted_shapes(paths: list[Path], layout: Layout) -> bytes:
     """The shapes as N-Triples, each promotable property shape given its node shape's targets.
 
     ``queries/shacl/promotable-property-shapes.rq`` says which. pyshacl checks a property
@@ -91,11 +95,11 @@ def promoted_shapes(paths: list[Path]) -> bytes:
     constraints anew; one that carries the targets itself is checked once for all focus
     nodes. The results are the same (the same shape, focus node, path, value and message).
     """
-    from .dataset import PROJECT_ROOT, parse_turtle, read_query
+    from .dataset import parse_turtle, read_query
 
     shapes = Store()
     shapes.extend(Quad(*q.triple) for path in paths for q in parse_turtle(path, "urn:x-shapes:"))
-    query = read_query(PROJECT_ROOT / "queries" / "shacl" / "promotable-property-shapes.rq")
+    query = read_query(layout.root / "queries" / "shacl" / "promotable-property-shapes.rq")
     for row in list(shapes.query(query, prefixes=PREFIXES)):
         promote(shapes, row["node"], row["property"])
     return shapes.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph()) or b""

@@ -82,7 +82,7 @@ def test_cache_revalidates_only_the_changed_partition(faulty: Path, tmp_path: Pa
 @pytest.fixture(scope="module")
 def both_shapes(layout: Layout) -> tuple:
     """The shapes as written and as the workers get them (property shapes promoted)."""
-    promoted = rdflib.Graph().parse(data=shacl_parallel.promoted_shapes(layout.shapes), format="nt")
+    promoted = rdflib.Graph().parse(data=shacl_parallel.promoted_shapes(layout.shapes, layout), format="nt")
     return load_shapes(layout.shapes), promoted
 
 

@@ -1,19 +1,32 @@
-"""Work done on the second core: a forked child that inherits its arguments and sends back its result.
+"""Work done on the second core, by a standard ``concurrent.futures`` executor over a fork context.
 
 The views of a big graph have independent parts (betweenness beside eigenvector centrality and
-the communities; the downloads beside the pages). A forked child needs no pickling of its
-arguments (the graph is shared copy-on-write), only of its result. Where the platform cannot
-fork, or the work is small, it runs at once in the process itself: the results are the same.
+the communities; the downloads beside the pages). The work and its arguments reach the child
+through the executor's ``initializer`` (inherited by fork, never pickled: the graph is shared
+copy-on-write); only the result comes back pickled. Where the platform cannot fork, or the
+work is small, it runs at once in the process itself: the results are the same.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable
-from multiprocessing.connection import Connection
+from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
+JOB: tuple[Callable, tuple] | None = None
+
+
+def remember(work: Callable, args: tuple) -> None:
+    """In the child, before any task: the work and its arguments, inherited from the parent."""
+    global JOB
+    JOB = (work, args)
+
+
+def run_remembered():
+    work, args = JOB
+    return work(*args)
 
 
 def forked(work: Callable[..., T], *args: object, fork: bool = True) -> Callable[[], T]:
@@ -25,31 +38,13 @@ def forked(work: Callable[..., T], *args: object, fork: bool = True) -> Callable
         result = work(*args)
         return lambda: result
     context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=child, args=(send, work, args), daemon=True)
-    process.start()
-    send.close()
+    pool = ProcessPoolExecutor(1, mp_context=context, initializer=remember, initargs=(work, args))
+    future = pool.submit(run_remembered)
 
     def wait() -> T:
         try:
-            ok, value = receive.recv()
-        except EOFError:
-            ok, value = False, ChildProcessError(f"{work.__name__} ended without a result")
+            return future.result()
         finally:
-            receive.close()
-            process.join()
-        if not ok:
-            raise value
-        return value
+            pool.shutdown()
 
     return wait
-
-
-def child(send: Connection, work: Callable, args: tuple) -> None:
-    """In the child: run the work, send ``(True, result)`` or ``(False, exception)``."""
-    try:
-        outcome = (True, work(*args))
-    except Exception as error:  # handed to the parent, which raises it
-        outcome = (False, error)
-    send.send(outcome)
-    send.close()
