@@ -22,7 +22,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from . import centrality, gexf, graphml
+from . import centrality
 from .background import forked
 from .project import ALT_SEPARATOR
 
@@ -229,16 +229,29 @@ def export_graph(graph: nx.MultiDiGraph, metrics: dict[str, Metrics]) -> nx.Mult
 
 def write_graphml(graph: nx.MultiDiGraph, metrics: dict[str, Metrics], path: Path) -> None:
     """GraphML (https://graphml.graphdrawing.org/) for Gephi, yEd, Cytoscape."""
-    graphml.write_graphml(export_graph(graph, metrics), path)
+    graphml(export_graph(graph, metrics), path)
 
 
 def write_gexf(graph: nx.MultiDiGraph, metrics: dict[str, Metrics], path: Path) -> None:
-    """GEXF 1.2 (https://gexf.net/) for Gephi, without networkx's date stamp (builds are reproducible)."""
-    gexf.write_gexf(export_graph(graph, metrics), path)
+    """GEXF 1.2 (https://gexf.net/) for Gephi."""
+    gexf(export_graph(graph, metrics), path)
 
 
 def write_exports(graph: nx.MultiDiGraph, metrics: dict, to_graphml: Path, to_gexf: Path) -> None:
     """Both of the above from one export copy."""
     exported = export_graph(graph, metrics)
-    graphml.write_graphml(exported, to_graphml)
-    gexf.write_gexf(exported, to_gexf)
+    graphml(exported, to_graphml)
+    gexf(exported, to_gexf)
+
+
+def graphml(graph: nx.MultiDiGraph, path: Path) -> None:
+    """networkx's GraphML writer."""
+    nx.write_graphml(graph, path, encoding="utf-8", prettyprint=True)
+
+
+def gexf(graph: nx.MultiDiGraph, path: Path) -> None:
+    """networkx's GEXF writer, without its date stamp (``lastmodifieddate``: builds are reproducible)."""
+    writer = nx.readwrite.gexf.GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    writer.xml.find("meta").attrib.pop("lastmodifieddate", None)
+    writer.add_graph(graph)
+    writer.write(path)
