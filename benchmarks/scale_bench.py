@@ -63,6 +63,7 @@ def run_project(corpus: Path, repeat: int, out: dict) -> None:
     from jikg.dataset import Layout, load_dataset, union_query
     from jikg.export import store_ntriples, write_turtle
     from jikg.shacl_parallel import validate_partitioned
+    from jikg.stagecache import StageCache
     from jikg.validate import run_qc
 
     layout = Layout(extras=(corpus,))
@@ -74,7 +75,7 @@ def run_project(corpus: Path, repeat: int, out: dict) -> None:
         out[f"cq {slug}"] = timed(lambda t=text: consume(union_query(store, t)), repeat)
     with tempfile.TemporaryDirectory() as tmp:
         out["turtle export"] = timed(lambda: write_turtle(Path(tmp) / "g.ttl", store_ntriples(store)))
-        cache = Path(tmp) / "cache"
+        cache = StageCache(Path(tmp) / "cache")
         out["SHACL"] = timed(lambda: validate_partitioned(store, layout.shapes, cache=cache))
         out["SHACL, cached"] = timed(lambda: validate_partitioned(store, layout.shapes, cache=cache))
     out["QC checks"] = timed(lambda: run_qc(store, layout.queries("qc")))

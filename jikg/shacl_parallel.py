@@ -4,9 +4,10 @@
 agreement is validated together with the core, keeping only the results about
 its own nodes; the core is validated with one witness per inverse link (see
 ``jikg.partition``). The results equal those of one run over the whole graph
-(``tests/test_scale.py`` checks it). Each unit's results are cached under a
-hash of the shapes, the core and the unit's triples: a build re-validates only
-the agreements whose triples (or whose core, or shapes) changed.
+(``tests/test_scale.py`` checks it). Each unit's results are an entry of the one stage
+cache (:mod:`jikg.stagecache`, stage ``shacl-unit``: sealed, verified, confined), keyed
+by the code and package versions, the shapes, the core and the unit's triples: a build
+re-validates only the agreements whose triples (or whose core, shapes or code) changed.
 """
 
 from __future__ import annotations
@@ -34,8 +35,11 @@ from pyoxigraph import parse as parse_rdf
 from .dataset import Layout
 from .iris import PREFIXES
 from .partition import CORE, Partitions, owner, partition
-from .stagecache import canonical, code_version, seal, sealed
+from .stagecache import StageCache, code_version
 from .validate import SH, ShaclOutcome, ShapeResult, read_results, run_shacl, shacl_graph_class
+
+UNITS = "shacl-unit"
+ENTRY = "entry.json"
 
 BATCH_TRIPLES = 60_000
 BNODE = re.compile(rb"_:[A-Za-z0-9_.-]+")
@@ -59,7 +63,7 @@ def content_hash(lines: bytes) -> str:
 def validate_partitioned(
     store: Store,
     shapes_paths: list[Path],
-    cache: Path | None = None,
+    cache: StageCache | None = None,
     workers: int | None = None,
     union: bytes | None = None,
     layout: Layout | None = None,
@@ -79,11 +83,14 @@ def validate_partitioned(
     salt = content_hash(code_version().encode() + shapes) + content_hash(parts.core)
     units = [(CORE, parts.witnesses), *parts.parts.items()]
     keys = {name: f"{salt}-{content_hash(data)}" for name, data in units}
-    done = {name: cached for name, _ in units if (cached := read_cache(cache, keys[name])) is not None}
+    cache = cache or StageCache(None)
+    done = {name: cached for name, _ in units if (cached := read_unit(cache, keys[name])) is not None}
     todo = [u for u in units if u[0] not in done]
     for name, entry in run_units(todo, shapes, parts.core, set(parts.parts), workers).items():
         done[name] = entry
-        write_cache(cache, keys[name], entry)
+        cache.put(
+            UNITS, keys[name], {ENTRY: json.dumps(entry, ensure_ascii=False).encode()}, keep=2 * len(units)
+        )
     return merge(done.values())
 
 
@@ -235,26 +242,13 @@ def merge(entries) -> ShaclOutcome:
     return ShaclOutcome(report, sorted(results))
 
 
-def read_cache(cache: Path | None, key: str) -> dict | None:
-    """A unit's cached results, if the file is sealed here (:func:`jikg.stagecache.seal`); else a miss."""
-    path = cache / f"{key}.json" if cache else None
-    if not path or not path.is_file():
-        return None
+def read_unit(cache: StageCache, key: str) -> dict | None:
+    """A unit's cached results (an entry of the one stage cache, sealed and checked there)."""
+    files = cache.get(UNITS, key, record=False)
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-        entry = stored["entry"]
-    except (OSError, ValueError, TypeError, KeyError):
+        return json.loads(files[ENTRY]) if files else None
+    except (KeyError, ValueError):
         return None
-    return entry if sealed(stored.get("seal"), "shacl", key, canonical(entry)) else None
-
-
-def write_cache(cache: Path | None, key: str, entry: dict) -> None:
-    if cache:
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = cache / f".{key}.{os.getpid()}"
-        stored = {"entry": entry, "seal": seal("shacl", key, canonical(entry))}
-        tmp.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(cache / f"{key}.json")
 
 
 __all__ = ["Partitions", "validate_partitioned"]

@@ -138,24 +138,26 @@ class StageCache:
     ran: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
 
-    def get(self, stage: str, key: str) -> dict[str, bytes] | None:
-        """The files of the entry, or None (no cache, no entry, or an entry that fails its manifest)."""
+    def get(self, stage: str, key: str, record: bool = True) -> dict[str, bytes] | None:
+        """The files of the entry, or None (no cache, no entry, or an entry that fails its manifest).
+
+        ``record``: count it in :attr:`ran`/:attr:`reused` (a build stage; not a SHACL unit).
+        """
         entry = self.folder / stage / key if self.folder else None
         files = verified(entry, stage, key) if entry else None
-        if files is None:
-            self.ran.append(stage)
-            return None
-        self.reused.append(stage)
-        os.utime(entry)
+        if record:
+            (self.ran if files is None else self.reused).append(stage)
+        if files is not None:
+            os.utime(entry)
         return files
 
-    def put(self, stage: str, key: str, files: dict[str, bytes]) -> None:
-        """Store the entry; a cache that cannot be written is left alone (the build does not need it)."""
+    def put(self, stage: str, key: str, files: dict[str, bytes], keep: int = KEEP) -> None:
+        """Store the entry, keep the stage's ``keep`` latest; an unwritable cache is left alone."""
         if not self.folder:
             return
         try:
             store_entry(self.folder / stage, key, files)
-            prune(self.folder / stage)
+            prune(self.folder / stage, keep)
         except OSError:
             pass
 
@@ -197,12 +199,12 @@ def store_entry(folder: Path, key: str, files: dict[str, bytes]) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def prune(folder: Path) -> None:
-    """Keep the ``KEEP`` most recently used entries of a stage."""
+def prune(folder: Path, keep: int = KEEP) -> None:
+    """Keep the ``keep`` most recently used entries of a stage."""
     entries = sorted(
         (p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )
-    for old in entries[KEEP:]:
+    for old in entries[keep:]:
         shutil.rmtree(old, ignore_errors=True)

@@ -54,10 +54,7 @@ def shacl_stage(store: Store, layout: Layout, snapshot: Snapshot, stages: StageC
         return ShaclStage(ShaclOutcome(None, results), files[REPORT])
     from .shacl_parallel import validate_partitioned
 
-    shacl_cache = layout.root / ".cache" / "shacl" if stages.folder else None
-    outcome = validate_partitioned(
-        store, layout.shapes, cache=shacl_cache, union=snapshot.graph_nt, layout=layout
-    )
+    outcome = validate_partitioned(store, layout.shapes, cache=stages, union=snapshot.graph_nt, layout=layout)
     if not stages.folder:
         return ShaclStage(outcome)
     turtle = report_turtle(outcome)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from jikg import shacl_parallel
 from jikg.dataset import Layout, load_dataset
 from jikg.partition import iri_owner, partition, terms
 from jikg.shacl_parallel import validate_partitioned
+from jikg.stagecache import StageCache
 from jikg.synth import write_corpus
 from jikg.validate import load_shapes, read_results, run_shacl, shacl_data, validate_shacl
 
@@ -59,7 +62,7 @@ def test_partitioned_equals_single(faulty: Path, workers: int) -> None:
 def test_cache_revalidates_only_the_changed_partition(faulty: Path, tmp_path: Path, monkeypatch) -> None:
     layout = Layout(extras=(faulty,))
     store = load_dataset(layout)
-    cache = tmp_path / "cache"
+    cache = StageCache(tmp_path / "cache")
     first = validate_partitioned(store, layout.shapes, cache=cache, workers=1)
     runs: list[list[str]] = []
     real = shacl_parallel.run_units
@@ -96,3 +99,19 @@ def test_worker_validation_equals_plain(layout: Layout, both_shapes: tuple, path
     expected = sorted(read_results(run_shacl(plain, both_shapes[0])[1], plain))
     assert expected
     assert sorted(read_results(run_shacl(fast, both_shapes[1])[1], fast)) == expected
+
+
+def test_planted_unit_results_are_recomputed(faulty: Path, tmp_path: Path) -> None:
+    layout = Layout(extras=(faulty,))
+    store = load_dataset(layout)
+    cache = StageCache(tmp_path / "cache")
+    first = validate_partitioned(store, layout.shapes, cache=cache, workers=1)
+    assert first.violations
+    for unit in (tmp_path / "cache" / "shacl-unit").iterdir():
+        entry = unit / "files" / "entry.json"
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        entry.write_text(json.dumps({k: [] if isinstance(v, list) else v for k, v in data.items()}))
+        manifest = json.loads((unit / "MANIFEST.json").read_text(encoding="utf-8"))
+        manifest["files"]["entry.json"] = hashlib.sha256(entry.read_bytes()).hexdigest()  # as an attacker can
+        (unit / "MANIFEST.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert validate_partitioned(store, layout.shapes, cache=cache, workers=1).results == first.results
