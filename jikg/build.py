@@ -84,7 +84,7 @@ def build(
     (:mod:`jikg.stages`); ``cache=False`` runs every stage (and no cache is read or written).
     """
     layout = layout or Layout()
-    out_dir = out_dir or layout.root / "build"
+    out_dir = out_dir or layout.build
     with exclusive(out_dir):
         return build_locked(layout, out_dir, reason, cache)
 
@@ -92,15 +92,14 @@ def build(
 def build_locked(layout: Layout, out_dir: Path, reason: bool, cache: bool) -> BuildResult:
     """:func:`build`, holding the output folder's lock."""
     store = load_dataset(layout)
-    report_dir = layout.root / "queries" / "report"
-    stages = StageCache(layout.root / ".cache" / "build" if cache else None)
+    stages = StageCache(layout.cache if cache else None)
     snapshot = Snapshot.of(store)
     shacl = shacl_stage(store, layout, snapshot, stages)
     result = BuildResult(
         out_dir=out_dir,
         triples=len(store),
-        graphs=counts(store, report_dir / "graph-counts.rq"),
-        classes=counts(store, report_dir / "class-counts.rq"),
+        graphs=counts(store, layout.query("report", "graph-counts")),
+        classes=counts(store, layout.query("report", "class-counts")),
         shacl=shacl.outcome,
         qc=run_qc(store, layout.queries("qc")),
         layout=layout,
@@ -109,7 +108,7 @@ def build_locked(layout: Layout, out_dir: Path, reason: bool, cache: bool) -> Bu
         shacl_stage=shacl,
     )
     if reason and result.ok:
-        add_reasoning(store, result, report_dir)
+        add_reasoning(store, result, layout)
     if result.ok:
         result.written = write_outputs(store, result)
     return result
@@ -155,12 +154,12 @@ def write_all(folder: Path, store: Store, result: BuildResult) -> None:
     views_stage(folder / "views", store, result.layout, snapshot, result.stages)
 
 
-def add_reasoning(store: Store, result: BuildResult, report_dir: Path) -> None:
+def add_reasoning(store: Store, result: BuildResult, layout: Layout) -> None:
     """The optional step: OWL 2 RL closure into ``…/graph/inferred``, HermiT consistency check."""
     from .reason import reason
 
     result.reasoning = reason(store)
     result.snapshot = Snapshot.of(store)  # the inferred graph is written too
     result.triples = len(store)
-    result.graphs = counts(store, report_dir / "graph-counts.rq")
-    result.classes = counts(store, report_dir / "class-counts.rq")
+    result.graphs = counts(store, layout.query("report", "graph-counts"))
+    result.classes = counts(store, layout.query("report", "class-counts"))

@@ -105,7 +105,7 @@ def run_view(args: argparse.Namespace) -> int:
     from .views.site import write_views_folder
 
     layout = Layout(args.root.resolve())
-    out = (args.out or layout.root / "build" / "views").resolve()
+    out = (args.out or layout.build / "views").resolve()
     written = write_views_folder(layout, out)
     print(f"wrote {len(written)} views, the index and the analytics to {out}")
     return 0
@@ -370,7 +370,7 @@ def run_publish(args: argparse.Namespace) -> int:
         args.endpoint, args.query_endpoint, args.user, password, args.auth, args.timeout, args.update_endpoint
     )
     try:
-        report = publish(args.dataset or layout.root / "build" / "dataset.nq", target, layout)
+        report = publish(args.dataset or layout.built_dataset, target, layout)
     except EndpointError as error:
         return fail(error, EXIT_REMOTE)
     print(report.text(), end="")

@@ -54,7 +54,7 @@ def rows(store: Store, layout: Layout | None = None) -> list[dict[str, str]]:
     coding = {f"{c}-{u}" if u else c: record for (c, u), record in graph_coding(store, layout).items()}
     found: dict[str, dict[str, str]] = {}
     themes: dict[str, set[str]] = {}
-    for row in union_query(store, read_query(layout.root / "queries" / "report" / "commitments.rq")):
+    for row in union_query(store, read_query(layout.query("report", "commitments"))):
         iri = row["activity"].value
         local = moc_local(iri)
         if local not in coding:

@@ -73,9 +73,28 @@ class Layout:
     def shapes(self) -> list[Path]:
         return sorted((self.root / "shapes").glob("*.ttl"))
 
-    def queries(self, kind: str) -> list[Path]:
-        """The ``.rq`` files of ``queries/<kind>/``, sorted by name."""
-        return sorted((self.root / "queries" / kind).glob("*.rq"))
+    def queries(self, kind: str, pattern: str = "*.rq") -> list[Path]:
+        """The ``.rq`` files of ``queries/<kind>/`` (those matching ``pattern``), sorted by name."""
+        return sorted((self.root / "queries" / kind).glob(pattern))
+
+    def query(self, kind: str, name: str) -> Path:
+        """One query file: ``queries/<kind>/<name>.rq``."""
+        return self.root / "queries" / kind / f"{name}.rq"
+
+    @property
+    def build(self) -> Path:
+        """The default output folder, ``build/``."""
+        return self.root / "build"
+
+    @property
+    def built_dataset(self) -> Path:
+        """The validated dataset the last build wrote, ``build/dataset.nq``."""
+        return self.build / "dataset.nq"
+
+    @property
+    def cache(self) -> Path:
+        """The stage cache, ``.cache/build/``."""
+        return self.root / ".cache" / "build"
 
 
 def read_text(path: Path) -> str:

@@ -85,7 +85,7 @@ def moc_local(iri: str) -> str | None:
 
 def graph_coding(store: Store, layout: Layout | None = None) -> Coding:
     """The coding the graph holds for the MoC's commitments (``jact:<clause id>[-<unit>]``)."""
-    query = read_query((layout or Layout()).root / "queries" / "report" / "coding.rq")
+    query = read_query((layout or Layout()).query("report", "coding"))
     values: dict[str, dict[str, list[str]]] = {}
     clauses: dict[str, str] = {}
     for row in union_query(store, query):

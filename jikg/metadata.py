@@ -35,7 +35,7 @@ def metadata_path(layout: Layout) -> Path:
 
 def query_path(layout: Layout, name: str) -> Path:
     """A query of ``queries/metadata/``."""
-    return layout.root / "queries" / "metadata" / f"{name}.rq"
+    return layout.query("metadata", name)
 
 
 @dataclass(frozen=True)
@@ -121,14 +121,14 @@ def construct(described: Store, path: Path) -> list[Triple]:
 
 def void_triples(described: Store, layout: Layout) -> list[Triple]:
     """The VoID description of this version: ``void-*.rq``."""
-    paths = sorted((layout.root / "queries" / "metadata").glob("void-*.rq"))
+    paths = layout.queries("metadata", "void-*.rq")
     return [t for path in paths for t in construct(described, path)]
 
 
 def catalog_triples(described: Store, layout: Layout) -> list[Triple]:
     """The DCAT catalogue: the static metadata plus ``dcat-*.rq`` (needs the file facts)."""
     static = [q.triple for q in parse_turtle(metadata_path(layout), "urn:x-jikg:metadata")]
-    paths = sorted((layout.root / "queries" / "metadata").glob("dcat-*.rq"))
+    paths = layout.queries("metadata", "dcat-*.rq")
     return static + [byte_size_typed(t) for path in paths for t in construct(described, path)]
 
 

@@ -128,8 +128,8 @@ def publish(dataset: Path, target: Target, layout: Layout | None = None) -> Publ
     started = time.perf_counter()
     verify_at, update_at = remote_for(target), target.update_endpoint  # fail before any PUT if unknown
     store = load_nquads(dataset)
-    report_dir = (layout or Layout()).root / "queries" / "report"
-    count_query = read_query(report_dir / "graph-counts.rq")
+    layout = layout or Layout()
+    count_query = read_query(layout.query("report", "graph-counts"))
     local = graph_counts(Local(store).run(count_query))
     opener = http_opener(target)
     report = PublishReport(target)
@@ -139,7 +139,7 @@ def publish(dataset: Path, target: Target, layout: Layout | None = None) -> Publ
             triples = [q.triple for q in store.quads_for_pattern(None, None, None, NamedNode(graph))]
             status = put_graph(opener, target, staged, serialize(triples, format=RdfFormat.N_TRIPLES) or b"")
             report.graphs.append(GraphCount(graph, local[graph], status=status))
-        report.removed = sorted(set(project_graphs(verify_at, report_dir)) - set(local))
+        report.removed = sorted(set(project_graphs(verify_at, layout)) - set(local))
         switch = [f"MOVE <{staged}> TO <{graph}>" for graph, staged in staging.items()]
         update(opener, target, update_at, [*switch, *(f"DROP SILENT GRAPH <{g}>" for g in report.removed)])
     except BaseException:
@@ -155,9 +155,9 @@ def publish(dataset: Path, target: Target, layout: Layout | None = None) -> Publ
     return report
 
 
-def project_graphs(remote: Remote, report_dir: Path) -> list[str]:
+def project_graphs(remote: Remote, layout: Layout) -> list[str]:
     """The project's named graphs the store holds now (the ones a release may remove)."""
-    result = remote.run(read_query(report_dir / "project-graphs.rq"))
+    result = remote.run(read_query(layout.query("report", "project-graphs")))
     if not isinstance(result, Solutions):
         raise EndpointError(f"{redact(remote.endpoint)}: the graph list did not answer a table")
     return [row[0].value for row in result.rows if isinstance(row[0], NamedNode)]

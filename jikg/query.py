@@ -143,7 +143,7 @@ def is_file(path: Path) -> bool:
 
 
 def built_dataset(layout: Layout) -> Path:
-    return layout.root / "build" / "dataset.nq"
+    return layout.built_dataset
 
 
 def stale_inputs(layout: Layout, dataset: Path) -> list[Path]:

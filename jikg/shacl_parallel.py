@@ -106,7 +106,7 @@ def promoted_shapes(paths: list[Path], layout: Layout) -> bytes:
 
     shapes = Store()
     shapes.extend(Quad(*q.triple) for path in paths for q in parse_turtle(path, "urn:x-shapes:"))
-    query = read_query(layout.root / "queries" / "shacl" / "promotable-property-shapes.rq")
+    query = read_query(layout.query("shacl", "promotable-property-shapes"))
     for row in list(shapes.query(query, prefixes=PREFIXES)):
         promote(shapes, row["node"], row["property"])
     return shapes.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph()) or b""

@@ -85,7 +85,7 @@ def write_report(folder: Path, stage: ShaclStage) -> None:
 
 def views_stage(folder: Path, store: Store, layout: Layout, snapshot: Snapshot, stages: StageCache) -> None:
     """Write ``views/``, or copy the views of the same named graphs, view queries and code."""
-    queries = sorted((layout.root / "queries" / "views").glob("*.rq"))
+    queries = layout.queries("views")
     key = stage_key("views", [snapshot.dataset_nq, files_part(queries, layout.root)])
     files = stages.get("views", key)
     folder.mkdir(parents=True, exist_ok=True)

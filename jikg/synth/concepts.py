@@ -39,7 +39,7 @@ def project_concepts(layout: Layout | None = None) -> Concepts:
     """The areas, levels, sides, technologies and sectors of the project's graphs."""
     layout = layout or Layout()
     store = load_dataset(layout)
-    query = read_text(layout.root / "queries" / "synth" / "concepts.rq")
+    query = read_text(layout.query("synth", "concepts"))
     found: dict[str, list[Concept]] = {}
     for row in union_query(store, query):
         notation = row["notation"].value if row["notation"] is not None else ""

@@ -55,7 +55,7 @@ class Projection:
 
 def query_text(layout: Layout, name: str) -> str:
     """The text of ``queries/views/<name>.rq``."""
-    return read_query(layout.root / "queries" / "views" / f"{name}.rq")
+    return read_query(layout.query("views", name))
 
 
 class Compacted(dict):
