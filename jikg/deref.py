@@ -27,7 +27,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store, Tr
 from .answer import Answer, text
 from .conneg import best
 from .export import ntriples_of, sorted_triples, used_prefixes
-from .iris import BASE, ONTOLOGY, PREFIXES, compact, graph_iri
+from .iris import BASE, ONTOLOGY, PREFIXES, PROV_DERIVED_FROM, RDF_TYPE, compact, graph_iri
 
 HTML, TURTLE, JSONLD, NTRIPLES = "text/html", "text/turtle", "application/ld+json", "application/n-triples"
 OFFERS = (TURTLE, JSONLD, NTRIPLES, HTML)
@@ -40,9 +40,7 @@ CONTENT_TYPES = {
     NTRIPLES: "application/n-triples",
 }
 WELL_KNOWN_VOID = "/.well-known/void"
-RDF_TYPE = PREFIXES["rdf"] + "type"
 LABELS = (PREFIXES["rdfs"] + "label", PREFIXES["skos"] + "prefLabel")
-DERIVED_FROM = PREFIXES["prov"] + "wasDerivedFrom"
 CLAUSE_TEXT = PREFIXES["jikg"] + "text"
 IDENTIFIER = PREFIXES["dcterms"] + "identifier"
 
@@ -201,7 +199,7 @@ def show(term) -> str:
 def clauses(store: Store, iri: str) -> list[dict]:
     """The source clauses of the entity (or the entity itself, if it is a clause), with id and text."""
     node = NamedNode(iri)
-    sources = [node] + [t.object for t in distinct_triples(store, node, NamedNode(DERIVED_FROM))]
+    sources = [node] + [t.object for t in distinct_triples(store, node, NamedNode(PROV_DERIVED_FROM))]
     found = []
     for source in sources:
         text = distinct_triples(store, source, NamedNode(CLAUSE_TEXT))

@@ -38,15 +38,13 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Quad, Triple
 
-from .iris import PREFIXES
+from .iris import PREFIXES, RDF_TYPE, RDFS_LABEL
 from .pages import render
 
 LABELS = tuple(
     PREFIXES[p] + n
     for p, n in (("rdfs", "label"), ("skos", "prefLabel"), ("dcterms", "title"), ("schema", "name"))
 )
-RDFS_LABEL = PREFIXES["rdfs"] + "label"
-RDF_TYPE = PREFIXES["rdf"] + "type"
 CONCEPT_SCHEME = PREFIXES["skos"] + "ConceptScheme"
 DCTERMS_TITLE = PREFIXES["dcterms"] + "title"
 #: Names pyLODE writes into the page unescaped (and renders as Markdown).

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from .iris import MOC, PREFIXES, clause_iri, graph_iri
+from .iris import MOC, PREFIXES, RDF_TYPE, RDFS_LABEL, clause_iri, graph_iri
 from .sources import Segment
 
-RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
-RDFS_LABEL = NamedNode(PREFIXES["rdfs"] + "label")
+TYPE = NamedNode(RDF_TYPE)
+LABEL = NamedNode(RDFS_LABEL)
 XSD = PREFIXES["xsd"]
 JIKG = PREFIXES["jikg"]
 ELI = PREFIXES["eli"]
@@ -73,10 +73,10 @@ def segment_triples(segment: Segment, order: int, index: dict[str, Segment]) -> 
     node = NamedNode(clause_iri(segment.id))
     parent = NamedNode(clause_iri(segment.parent) if segment.parent else MOC)
     label_en, label_ja = labels(segment, index)
-    yield node, RDF_TYPE, NamedNode(JIKG + "Clause")
-    yield node, RDF_TYPE, NamedNode(JIKG + segment.kind)
-    yield node, RDFS_LABEL, Literal(label_en, language="en")
-    yield node, RDFS_LABEL, Literal(label_ja, language="ja")
+    yield node, TYPE, NamedNode(JIKG + "Clause")
+    yield node, TYPE, NamedNode(JIKG + segment.kind)
+    yield node, LABEL, Literal(label_en, language="en")
+    yield node, LABEL, Literal(label_ja, language="ja")
     yield node, NamedNode(PREFIXES["dcterms"] + "identifier"), Literal(segment.id)
     yield node, NamedNode(JIKG + "order"), integer(order, "nonNegativeInteger")
     yield node, NamedNode(ELI + "is_part_of"), parent

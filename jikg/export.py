@@ -31,9 +31,8 @@ from pyoxigraph import (
     serialize,
 )
 
-from .iris import PREFIXES
+from .iris import PREFIXES, RDF_TYPE
 
-RDF_TYPE = PREFIXES["rdf"] + "type"
 NT, NQ = RdfFormat.N_TRIPLES, RdfFormat.N_QUADS
 #: Sort keys live in a byte space where ``>`` is 0x01 and the type predicate ``<\x00>``;
 #: pyoxigraph's N-Triples escape every control character, so both are free and reversible.

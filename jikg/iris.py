@@ -58,6 +58,14 @@ PREFIXES: dict[str, str] = {
 }
 
 
+#: The vocabulary terms the code names itself, once (full IRIs as strings).
+RDF_TYPE = PREFIXES["rdf"] + "type"
+RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
+RDFS_LABEL = PREFIXES["rdfs"] + "label"
+XSD_STRING = PREFIXES["xsd"] + "string"
+PROV_DERIVED_FROM = PREFIXES["prov"] + "wasDerivedFrom"
+
+
 def graph_iri(stem: str) -> str:
     """The named-graph IRI of a file stem (``activities`` → ``…/graph/activities``)."""
     return GRAPH + stem

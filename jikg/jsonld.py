@@ -26,9 +26,8 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
-from .iris import PREFIXES
+from .iris import PREFIXES, RDF_LANGSTRING
 
-RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
 NT = RdfFormat.N_TRIPLES
 #: The largest graph written compacted; larger ones are written expanded (see the module docstring).
 COMPACT_LIMIT = 25_000

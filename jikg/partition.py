@@ -28,14 +28,14 @@ from dataclasses import dataclass, field
 from pyoxigraph import Store
 
 from .export import store_ntriples
-from .iris import ID, PREFIXES
+from .iris import ID, RDF_TYPE
 
 OWNED_PATTERN = (
     rf"{re.escape(ID)}(?:agreement/([a-z0-9]+(?:-[a-z0-9]+)*)(?:/|$)|activity/([a-z0-9]+(?:-[a-z0-9]+)*)/)"
 )
 OWNED = re.compile(rf"^{OWNED_PATTERN}")
 OWNED_LINE = re.compile(rf"<{OWNED_PATTERN}".replace("(?:/|$)", "(?:/|>)").encode())
-RDF_TYPE = f"<{PREFIXES['rdf']}type>".encode()
+RDF_TYPE_NT = f"<{RDF_TYPE}>".encode()
 CORE = ""
 
 
@@ -131,7 +131,7 @@ def witnesses(groups: dict[str, list[bytes]], kept) -> bytes:
     for group in groups.values():
         for line in group:
             subject, predicate, obj = terms(line)
-            if predicate == RDF_TYPE:
+            if predicate == RDF_TYPE_NT:
                 types[subject].append(line)
             elif obj is not None and not kept(obj) and line < chosen.get((predicate, obj), b"\xff"):
                 chosen[(predicate, obj)] = line

@@ -32,9 +32,8 @@ from pyoxigraph import (
     serialize,
 )
 
-from .iris import PREFIXES, compact
+from .iris import PREFIXES, XSD_STRING, compact
 
-XSD_STRING = PREFIXES["xsd"] + "string"
 TABLE_FORMATS = ("table", "markdown")
 RESULT_FORMATS = {
     "json": QueryResultsFormat.JSON,

@@ -33,7 +33,7 @@ from pyoxigraph import (
 from pyoxigraph import parse as parse_rdf
 
 from .dataset import Layout
-from .iris import PREFIXES
+from .iris import PREFIXES, XSD_STRING
 from .partition import CORE, Partitions, owner, partition
 from .stagecache import StageCache, code_version
 from .validate import SH, ShaclOutcome, ShapeResult, read_results, run_shacl, shacl_graph_class
@@ -43,7 +43,6 @@ ENTRY = "entry.json"
 
 BATCH_TRIPLES = 60_000
 BNODE = re.compile(rb"_:[A-Za-z0-9_.-]+")
-XSD_STRING = PREFIXES["xsd"] + "string"
 TARGETS = [NamedNode(SH + f"target{kind}") for kind in ("Class", "Node", "SubjectsOf", "ObjectsOf")]
 Unit = tuple[str, bytes]  # (partition name, its triples as N-Triples)
 

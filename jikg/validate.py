@@ -15,10 +15,9 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store, serialize
 
 from .dataset import parse_turtle, read_query, read_text, union_query
-from .iris import PREFIXES, compact
+from .iris import PREFIXES, PROV_DERIVED_FROM, compact
 
 SH = PREFIXES["sh"]
-PROV_DERIVED = PREFIXES["prov"] + "wasDerivedFrom"
 
 
 @dataclass(frozen=True, order=True)
@@ -150,7 +149,7 @@ def read_results(report, data) -> list[ShapeResult]:
     results = []
     for node in report.subjects(URIRef(PREFIXES["rdf"] + "type"), URIRef(SH + "ValidationResult")):
         focus = report.value(node, URIRef(SH + "focusNode"))
-        clauses = sorted(compact(str(c)) for c in data.objects(focus, URIRef(PROV_DERIVED)))
+        clauses = sorted(compact(str(c)) for c in data.objects(focus, URIRef(PROV_DERIVED_FROM)))
         results.append(
             ShapeResult(
                 severity=one(node, "resultSeverity").removeprefix("sh:"),
