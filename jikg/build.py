@@ -21,10 +21,9 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Store
 
-from .dataset import Layout, load_dataset, read_query, union_query
+from .dataset import Layout, load_dataset
 from .dist import write_dist
-from .iris import compact
-from .report import qc_text, shacl_text, summary_text
+from .report import counts, qc_text, shacl_text, summary_text
 from .stagecache import StageCache
 from .stages import ShaclStage, Snapshot, shacl_stage, views_stage, write_report
 from .swap import OutputError, exclusive, remove_tree, staging_folder, swap_in
@@ -67,12 +66,6 @@ class BuildResult:
     def report(self) -> str:
         reasoning = self.reasoning.text() if self.reasoning else ""
         return shacl_text(self.shacl) + "\n" + qc_text(self.qc) + reasoning
-
-
-def counts(store: Store, query_path: Path) -> dict[str, int]:
-    """A two-column count query as ``{compact IRI: count}``."""
-    rows = union_query(store, read_query(query_path))
-    return {compact(row[0].value): int(row[1].value) for row in rows}
 
 
 def build(

@@ -37,7 +37,7 @@ from .export import (
     write_trig,
     write_turtle,
 )
-from .iris import PREFIXES, compact, expand, graph_iri
+from .iris import PREFIXES, expand, graph_iri
 from .jsonld import write_context, write_jsonld
 from .metadata import (
     FileFacts,
@@ -51,6 +51,7 @@ from .metadata import (
     void_triples,
 )
 from .pages import human_size
+from .report import counts
 from .stagecache import StageCache, read_tree, stage_key, write_tree
 
 CHECKSUMS = "SHA256SUMS"
@@ -181,10 +182,8 @@ def index_page(layout: Layout, release: Release, description: list[Triple], stor
         ),
         triples=int(text(about, versioned, "void:triples")),
         entities=int(text(about, versioned, "void:entities")),
-        graphs=counts(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"),
-        classes=counts(
-            store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c"
-        ),
+        graphs=sorted(counts(store, layout.query("report", "graph-counts")).items()),
+        classes=sorted(counts(store, layout.query("report", "class-counts")).items()),
         example_query=read_query(query_path(layout, "example")),
         downloads=downloads(about, layout),
     )
@@ -206,12 +205,6 @@ def text(store: Store, subject, prefixed: str, language: str | None = None) -> s
         if language is None or getattr(quad.object, "language", None) == language:
             return quad.object.value
     return ""
-
-
-def counts(store: Store, query: str) -> list[tuple[str, int]]:
-    """A two-column count query as sorted ``(compact IRI, count)`` pairs."""
-    rows = store.query(query, prefixes=PREFIXES)
-    return sorted((compact(row[0].value), int(row[1].value)) for row in rows)
 
 
 def download_row(path: Path, title: str, media: str) -> dict:

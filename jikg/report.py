@@ -5,13 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pyoxigraph import RdfFormat, parse
+from pyoxigraph import RdfFormat, Store, parse
 
+from .dataset import read_query, union_query
 from .export import sorted_ntriples, write_turtle
+from .iris import compact
 
 if TYPE_CHECKING:
     from .build import BuildResult
     from .validate import QCFailure, ShaclOutcome
+
+
+def counts(store: Store, query_path: Path) -> dict[str, int]:
+    """A two-column count query of ``queries/report/`` as ``{compact IRI: count}``, in the query's order.
+
+    The one counting path: the build summary, the release index and ``jikg publish`` use the
+    same queries (``graph-counts.rq``, ``class-counts.rq``).
+    """
+    rows = union_query(store, read_query(query_path))
+    return {compact(row[0].value): int(row[1].value) for row in rows}
 
 
 def summary_text(result: BuildResult) -> str:
