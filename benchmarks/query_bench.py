@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat
 
-from jikg.dataset import Layout
+from jikg.layout import Layout
 from jikg.query import CannedQuery, built_dataset, canned_queries, open_dataset, run_local
 from jikg.results import Graph, Solutions
 from jikg.serve import ServeConfig, start

@@ -60,8 +60,9 @@ def cq_texts() -> dict[str, str]:
 
 def run_project(corpus: Path, repeat: int, out: dict) -> None:
     """The project: load (sources, graphs, corpus), CQs, sorted Turtle export, SHACL, QC."""
-    from jikg.dataset import Layout, load_dataset, union_query
+    from jikg.dataset import load_dataset, union_query
     from jikg.export import store_ntriples, write_turtle
+    from jikg.layout import Layout
     from jikg.shacl_parallel import validate_partitioned
     from jikg.stagecache import StageCache
     from jikg.validate import run_qc
@@ -108,8 +109,8 @@ def run_rdflib(union: Path, limit: int, out: dict) -> None:
     """rdflib's default memory store: parse, a representative set of CQs, Turtle export, SHACL."""
     import rdflib
 
-    from jikg.dataset import Layout
     from jikg.iris import sparql_prefixes
+    from jikg.layout import Layout
     from jikg.validate import load_shapes, run_shacl
 
     graph = rdflib.Graph()
@@ -212,8 +213,9 @@ def engine(name: str, path: Path, args: argparse.Namespace) -> dict:
 
 def prepare(agreements: int, folder: Path) -> tuple[Path, Path]:
     """The corpus (``jikg synth``) and the union of the project and the corpus as N-Triples."""
-    from jikg.dataset import Layout, load_dataset
+    from jikg.dataset import load_dataset
     from jikg.export import store_ntriples
+    from jikg.layout import Layout
     from jikg.synth import write_corpus
 
     corpus = folder / f"synth-{agreements}.nt"

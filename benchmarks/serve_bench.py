@@ -32,7 +32,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from jikg.dataset import Layout
+from jikg.layout import Layout
 from jikg.oxigraph import OxigraphServer
 from jikg.query import built_dataset, open_dataset
 from jikg.serve import Running, ServeConfig, start

@@ -30,8 +30,9 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
-from jikg.dataset import Layout, load_dataset, load_file
+from jikg.dataset import load_dataset, load_file
 from jikg.iris import expand, graph_iri
+from jikg.layout import Layout
 from jikg.synth import write_corpus
 from jikg.views import analytics, plan, site
 from jikg.views.chromium import CHROMIUM, launch

@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING
 
 from pyoxigraph import Store
 
-from .dataset import Layout, load_dataset
+from .dataset import load_dataset
 from .dist import write_dist
+from .layout import Layout
 from .report import counts, qc_text, shacl_text, summary_text
 from .stagecache import StageCache
 from .stages import ShaclStage, Snapshot, shacl_stage, views_stage, write_report

@@ -20,7 +20,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .dataset import Layout, LoadError
+from .dataset import LoadError
+from .layout import Layout
 from .swap import OutputError
 
 EXIT_INVALID = 1

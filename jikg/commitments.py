@@ -19,8 +19,9 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
-from .dataset import Layout, read_query, union_query
+from .dataset import read_query, union_query
 from .intercoder import bullet_number, graph_coding, moc_local
+from .layout import Layout
 
 #: The table's columns: (name, title, description) — the CSVW metadata says the same.
 COLUMNS = (

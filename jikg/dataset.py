@@ -1,4 +1,4 @@
-"""Load the source, the ontology and the graphs into one dataset of named graphs.
+"""Load the source, the ontology and the graphs into one dataset of named graphs (paths: :mod:`jikg.layout`).
 
 The dataset is a pyoxigraph ``Store`` (fast loading, SPARQL and serialisation);
 each Turtle file becomes the named graph of its stem (``graphs/activities.ttl``
@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store
 
 from .document import document_quads
 from .iris import PREFIXES, graph_iri
-from .sources import SOURCE_NAME, Segment, SegmentationError, segment
+from .layout import Layout
+from .sources import Segment, SegmentationError, segment
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 POSITION = re.compile(r"line (\d+) between columns (\d+)")
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: What the Turtle parser's terse reasons usually mean.
@@ -47,54 +46,6 @@ FILE_KINDS = (
 
 class LoadError(Exception):
     """An input file could not be read; the message names the file and line."""
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where a project keeps its inputs."""
-
-    root: Path = PROJECT_ROOT
-    #: N-Triples files loaded beside the graphs, each as the named graph of its stem (``jikg synth``).
-    extras: tuple[Path, ...] = ()
-
-    @property
-    def source(self) -> Path:
-        return self.root / "sources" / SOURCE_NAME
-
-    @property
-    def ontology(self) -> list[Path]:
-        return sorted((self.root / "ontology").glob("*.ttl"))
-
-    @property
-    def graphs(self) -> list[Path]:
-        return sorted((self.root / "graphs").glob("*.ttl"))
-
-    @property
-    def shapes(self) -> list[Path]:
-        return sorted((self.root / "shapes").glob("*.ttl"))
-
-    def queries(self, kind: str, pattern: str = "*.rq") -> list[Path]:
-        """The ``.rq`` files of ``queries/<kind>/`` (those matching ``pattern``), sorted by name."""
-        return sorted((self.root / "queries" / kind).glob(pattern))
-
-    def query(self, kind: str, name: str) -> Path:
-        """One query file: ``queries/<kind>/<name>.rq``."""
-        return self.root / "queries" / kind / f"{name}.rq"
-
-    @property
-    def build(self) -> Path:
-        """The default output folder, ``build/``."""
-        return self.root / "build"
-
-    @property
-    def built_dataset(self) -> Path:
-        """The validated dataset the last build wrote, ``build/dataset.nq``."""
-        return self.build / "dataset.nq"
-
-    @property
-    def cache(self) -> Path:
-        """The stage cache, ``.cache/build/``."""
-        return self.root / ".cache" / "build"
 
 
 def read_text(path: Path) -> str:

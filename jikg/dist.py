@@ -26,7 +26,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Quad, Store, Triple
 
 from .commitments import write_commitments
-from .dataset import Layout, read_query
+from .dataset import read_query
 from .docs import IndexPage, index_html, ontology_html
 from .export import (
     ntriples_of,
@@ -39,6 +39,7 @@ from .export import (
 )
 from .iris import PREFIXES, expand, graph_iri
 from .jsonld import write_context, write_jsonld
+from .layout import Layout
 from .metadata import (
     FileFacts,
     Release,

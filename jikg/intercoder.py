@@ -16,8 +16,9 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
-from .dataset import Layout, LoadError, read_query, read_text, union_query
+from .dataset import LoadError, read_query, read_text, union_query
 from .iris import PREFIXES
+from .layout import Layout
 
 #: The columns of a coding, in order.
 COLUMNS = (

@@ -20,8 +20,9 @@ from pathlib import Path
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store, Triple
 
-from .dataset import Layout, LoadError, parse_turtle, read_query
+from .dataset import LoadError, parse_turtle, read_query
 from .iris import PREFIXES
+from .layout import Layout
 
 XSD = PREFIXES["xsd"]
 DCAT = PREFIXES["dcat"]

@@ -32,7 +32,8 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, serialize
 
-from .dataset import Layout, load_nquads, read_query
+from .dataset import load_nquads, read_query
+from .layout import Layout
 from .query import USER_AGENT, EndpointError, Local, Remote, redact, short
 from .results import Solutions
 

@@ -24,8 +24,9 @@ from typing import Protocol
 from pyoxigraph import Store
 
 from . import __version__
-from .dataset import Layout, LoadError, decode, load_dataset, load_nquads, read_text
+from .dataset import LoadError, decode, load_dataset, load_nquads, read_text
 from .iris import PREFIXES
+from .layout import Layout
 from .policy import LOCAL, REMOTE, QueryError, check, prefix_header, syntax_error
 from .results import Result, from_json, from_rdf
 

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, Store, parse
 
-from .dataset import Layout
 from .iris import ONTOLOGY, PREFIXES
+from .layout import Layout
 from .swap import OutputError, remove_tree
 
 VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")

@@ -41,8 +41,9 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from .answer import Answer, text
-from .dataset import Layout, LoadError, load_dataset
+from .dataset import LoadError, load_dataset
 from .engine import Engine, Job
+from .layout import Layout
 from .oxigraph import ServerError
 from .policy import QueryPolicy
 from .query import CannedQuery, built_dataset, canned_queries, find_canned, stale_inputs

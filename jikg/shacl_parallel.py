@@ -32,8 +32,8 @@ from pyoxigraph import (
 )
 from pyoxigraph import parse as parse_rdf
 
-from .dataset import Layout
 from .iris import PREFIXES, XSD_STRING
+from .layout import Layout
 from .partition import CORE, Partitions, owner, partition
 from .stagecache import StageCache, code_version
 from .validate import SH, ShaclOutcome, ShapeResult, read_results, run_shacl, shacl_graph_class

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
-from .dataset import Layout
 from .export import store_dumps
+from .layout import Layout
 from .stagecache import StageCache, files_part, read_tree, stage_key, write_tree
 from .validate import ShaclOutcome, ShapeResult
 

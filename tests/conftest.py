@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Store
 
-from jikg.dataset import Layout, load_dataset, load_file
+from jikg.dataset import load_dataset, load_file
+from jikg.layout import Layout
 
 DATA = Path(__file__).parent / "data"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}

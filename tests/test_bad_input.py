@@ -28,7 +28,7 @@ import pytest
 from pyoxigraph import RdfFormat, Store
 
 from jikg.cli import main
-from jikg.dataset import Layout
+from jikg.layout import Layout
 from jikg.oxigraph import free_port
 
 from .conftest import DATA

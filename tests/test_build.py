@@ -13,7 +13,7 @@ import pytest
 from jikg import build as build_module
 from jikg.build import build
 from jikg.cli import main
-from jikg.dataset import Layout
+from jikg.layout import Layout
 
 INPUTS = ("ontology", "graphs", "shapes", "queries", "sources", "metadata")
 OUTPUTS = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Store
 
-from jikg.dataset import Layout, LoadError, union_query
+from jikg.dataset import LoadError, union_query
 from jikg.intercoder import (
     cohen_kappa,
     compare,
@@ -18,6 +18,7 @@ from jikg.intercoder import (
     read_coding,
     write_coding,
 )
+from jikg.layout import Layout
 
 ROOT = Layout().root
 CODEBOOK = ROOT / "docs" / "codebook.md"

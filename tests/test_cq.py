@@ -11,7 +11,7 @@ import re
 import pytest
 from pyoxigraph import Store
 
-from jikg.dataset import Layout
+from jikg.layout import Layout
 from jikg.policy import check
 from jikg.query import canned_queries, run_local
 

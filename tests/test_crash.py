@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from jikg.build import build
-from jikg.dataset import Layout
+from jikg.layout import Layout
 from jikg.swap import remove_stale
 
 from .test_build import INPUTS, snapshot

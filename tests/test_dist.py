@@ -13,10 +13,10 @@ import pytest
 import rdflib
 from pyoxigraph import NamedNode, Store
 
-from jikg.dataset import Layout
 from jikg.dist import write_dist
 from jikg.export import store_dumps
 from jikg.iris import PREFIXES, graph_iri
+from jikg.layout import Layout
 
 from .rdfcompare import assert_isomorphic, by_graph, read_graph, read_named_graphs, to_rdflib
 
@@ -32,7 +32,8 @@ DCAT, DCTERMS, SPDX, VOID = (rdflib.Namespace(PREFIXES[p]) for p in ("dcat", "dc
 WRITE = """
 import sys
 from pathlib import Path
-from jikg.dataset import Layout, load_dataset
+from jikg.dataset import load_dataset
+from jikg.layout import Layout
 from jikg.dist import write_dist
 from jikg.export import store_dumps
 store = load_dataset(Layout())

@@ -26,8 +26,9 @@ from hypothesis import strategies as st
 from pyoxigraph import RdfFormat, Store
 
 from jikg.cli import main
-from jikg.dataset import MAX_LITERAL, MAX_NESTING, Layout, LoadError, load_file, parse_turtle
+from jikg.dataset import MAX_LITERAL, MAX_NESTING, LoadError, load_file, parse_turtle
 from jikg.iris import graph_iri
+from jikg.layout import Layout
 from jikg.query import canned_queries
 
 EXAMPLES = int(os.environ.get("JIKG_FUZZ_EXAMPLES", "150"))

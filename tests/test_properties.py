@@ -25,12 +25,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple, parse, serialize
 
-from jikg.dataset import XML_ILLEGAL, Layout, LoadError, load_file, parse_turtle
+from jikg.dataset import XML_ILLEGAL, LoadError, load_file, parse_turtle
 from jikg.deref import entity_html
 from jikg.dist import write_graph_files
 from jikg.docs import IndexPage, index_html, ontology_html
 from jikg.export import sorted_nquads, sorted_ntriples
 from jikg.iris import PREFIXES, graph_iri
+from jikg.layout import Layout
 from jikg.querypage import page as page_html
 from jikg.results import Solutions
 

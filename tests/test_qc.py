@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from jikg.dataset import Layout
+from jikg.layout import Layout
 from jikg.validate import intent, run_qc
 
 from .conftest import DATA, fixture_store

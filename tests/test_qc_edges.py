@@ -3,7 +3,7 @@ and each way a coded side can disagree with the subjects its bullet states."""
 
 from __future__ import annotations
 
-from jikg.dataset import Layout
+from jikg.layout import Layout
 from jikg.validate import run_qc
 
 from .conftest import DATA, fixture_store

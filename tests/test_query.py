@@ -13,8 +13,9 @@ import pytest
 from pyoxigraph import QueryResultsFormat, RdfFormat, Store, parse, parse_query_results
 
 from jikg.cli import EXIT_INPUT, EXIT_QUERY, EXIT_USAGE, main
-from jikg.dataset import Layout, LoadError
+from jikg.dataset import LoadError
 from jikg.iris import PREFIXES
+from jikg.layout import Layout
 from jikg.policy import QueryError, RefusedQuery, check, prefix_header
 from jikg.query import QueryNotFound, canned_queries, find_canned, open_dataset, resolve, run_local
 from jikg.results import Solutions, width

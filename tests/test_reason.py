@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from pyoxigraph import BlankNode, NamedNode, Quad, Store
 
-from jikg.dataset import Layout, load_dataset
+from jikg.dataset import load_dataset
 from jikg.iris import PREFIXES
+from jikg.layout import Layout
 from jikg.reason import INFERRED, asserted_ntriples, check_consistency, reason
 
 from .conftest import DATA, fixture_store

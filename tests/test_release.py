@@ -11,7 +11,7 @@ import pytest
 import rdflib
 
 from jikg.cli import EXIT_REFUSED, main
-from jikg.dataset import Layout
+from jikg.layout import Layout
 from jikg.release import published, releases_dir
 
 COPIED = ("ontology", "graphs", "sources", "metadata", "queries")

@@ -12,7 +12,8 @@ from pyoxigraph import RdfFormat, serialize
 from rdflib.compare import isomorphic
 
 from jikg import shacl_parallel
-from jikg.dataset import Layout, load_dataset
+from jikg.dataset import load_dataset
+from jikg.layout import Layout
 from jikg.partition import iri_owner, partition, terms
 from jikg.shacl_parallel import validate_partitioned
 from jikg.stagecache import StageCache

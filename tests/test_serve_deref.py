@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from pyoxigraph import RdfFormat, Store, parse
 
-from jikg.dataset import Layout
 from jikg.dist import write_dist
 from jikg.export import store_dumps, write_nquads
+from jikg.layout import Layout
 
 HAS_OXIGRAPH = (Path(sys.executable).parent / "oxigraph").exists() or shutil.which("oxigraph") is not None
 pytestmark = pytest.mark.skipif(not HAS_OXIGRAPH, reason="no Oxigraph server (pip install oxigraph)")

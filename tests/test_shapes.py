@@ -8,8 +8,9 @@ import pytest
 from pyshacl import validate
 from rdflib import RDF, SH, Graph, Namespace, URIRef
 
-from jikg.dataset import Layout, parse_turtle
+from jikg.dataset import parse_turtle
 from jikg.iris import SHAPES, graph_iri
+from jikg.layout import Layout
 from jikg.validate import load_shapes, run_shacl, shacl_data
 
 from .conftest import DATA, fixture_store

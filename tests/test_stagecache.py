@@ -17,7 +17,7 @@ import pytest
 from jikg import stagecache
 from jikg.build import build
 from jikg.cli import main, parser
-from jikg.dataset import Layout
+from jikg.layout import Layout
 
 from .test_build import copy_project, snapshot
 

@@ -9,7 +9,8 @@ import pytest
 from rdflib import RDF, SH
 
 from jikg.cli import main
-from jikg.dataset import Layout, load_dataset
+from jikg.dataset import load_dataset
+from jikg.layout import Layout
 from jikg.synth import write_corpus
 from jikg.validate import load_shapes, run_qc, run_shacl, shacl_data
 

@@ -14,7 +14,8 @@ import pytest
 from pyoxigraph import Store
 
 from jikg.cli import main
-from jikg.dataset import Layout, union_query
+from jikg.dataset import union_query
+from jikg.layout import Layout
 from jikg.views import analytics, captions, plan, render, tables
 from jikg.views.page import script_json
 from jikg.views.project import project

@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 import pytest
 from pyoxigraph import Store
 
-from jikg.dataset import Layout
+from jikg.layout import Layout
 from jikg.views import analytics, plan
 from jikg.views.chromium import CHROMIUM
 from jikg.views.project import Projection, project

@@ -13,7 +13,7 @@ import networkx as nx
 import pytest
 from pyoxigraph import Store
 
-from jikg.dataset import Layout
+from jikg.layout import Layout
 from jikg.views import analytics, background, captions, centrality, plan, render, tables
 from jikg.views.project import Label, project, read_labels
 

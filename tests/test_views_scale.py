@@ -14,7 +14,8 @@ import networkx as nx
 import pytest
 from pyoxigraph import Store
 
-from jikg.dataset import Layout, load_dataset
+from jikg.dataset import load_dataset
+from jikg.layout import Layout
 from jikg.synth import write_corpus
 from jikg.views import analytics, cluster, plan
 from jikg.views.chromium import CHROMIUM

@@ -17,8 +17,9 @@ from urllib.parse import quote
 import pytest
 from pyoxigraph import RdfFormat, Store, parse
 
-from jikg.dataset import Layout, load_file
+from jikg.dataset import load_file
 from jikg.docs import IndexPage, index_html, ontology_html
+from jikg.layout import Layout
 from jikg.serve import Running, ServeConfig, start
 
 from .conftest import DATA, fixture_store

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from ..dataset import Layout
 from ..iris import SHAPES
+from ..layout import Layout
 from .agreement import Context, agreement_triples
 from .concepts import project_concepts, vocabulary
 from .corpus import ACT, Draw, draw, register

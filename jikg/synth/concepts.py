@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..dataset import Layout, load_dataset, read_text, union_query
+from ..dataset import load_dataset, read_text, union_query
+from ..layout import Layout
 
 VOCABULARY = Path(__file__).with_name("vocabulary.json")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
-from ..dataset import Layout
+from ..layout import Layout
 from ..swap import OutputError
 from . import analytics, tables
 from .project import Projection, project

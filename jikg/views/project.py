@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 import networkx as nx
 from pyoxigraph import NamedNode, Store
 
-from ..dataset import Layout, read_query, union_query
+from ..dataset import read_query, union_query
 from ..intercoder import rule_key
 from ..iris import compact
+from ..layout import Layout
 
 ALT_SEPARATOR = " | "
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import networkx as nx
 from pyoxigraph import Store
 
-from ..dataset import Layout, LoadError
+from ..dataset import LoadError
+from ..layout import Layout
 from .project import Label, Projection, select
 
 PIXELS_PER_YEAR = 100

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import RdfFormat, Store
 
-from jikg.dataset import Layout
+from jikg.layout import Layout
 from jikg.oxigraph import OxigraphServer
 from jikg.publish import PublishReport, Target, publish
 

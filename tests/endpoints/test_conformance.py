@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from jikg.dataset import Layout
+from jikg.layout import Layout
 from jikg.query import Remote, canned_queries, run_remote
 
 from ..golden import mismatch

@@ -16,8 +16,8 @@ from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from jikg.dataset import Layout
 from jikg.iris import graph_iri
+from jikg.layout import Layout
 from jikg.query import canned_queries, find_canned
 from jikg.serve import ServeConfig, start
 

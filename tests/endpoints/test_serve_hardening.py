@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from pyoxigraph import QueryResultsFormat, parse_query_results
 
-from jikg.dataset import Layout
 from jikg.iris import graph_iri
+from jikg.layout import Layout
 
 from .servers import JikgServe, start_jikg_serve
 from .test_serve import get, http
