@@ -116,3 +116,21 @@ def test_planted_unit_results_are_recomputed(faulty: Path, tmp_path: Path) -> No
         manifest["files"]["entry.json"] = hashlib.sha256(entry.read_bytes()).hexdigest()  # as an attacker can
         (unit / "MANIFEST.json").write_text(json.dumps(manifest), encoding="utf-8")
     assert validate_partitioned(store, layout.shapes, cache=cache, workers=1).results == first.results
+
+
+def test_an_extra_corpus_above_the_curated_file_limit_still_loads(tmp_path: Path) -> None:
+    from pyoxigraph import Store
+
+    from jikg.dataset import MAX_FILE_BYTES, load_ntriples
+
+    corpus = tmp_path / "corpus.nt"
+    line = (
+        '<https://w3id.org/jikg/id/org/synth-{:07d}> <http://www.w3.org/2000/01/rdf-schema#comment> "{}" .\n'
+    )
+    with corpus.open("w", encoding="ascii") as sink:
+        for i in range(MAX_FILE_BYTES // 100 + 1000):
+            sink.write(line.format(i, "x" * 20))
+    assert corpus.stat().st_size > MAX_FILE_BYTES  # a 1M-triple corpus is about 200 MB
+    store = Store()
+    load_ntriples(store, corpus)
+    assert len(store) == MAX_FILE_BYTES // 100 + 1000
