@@ -115,7 +115,7 @@ def run_view(args: argparse.Namespace) -> int:
 def run_analyze(args: argparse.Namespace) -> int:
     """``jikg analyze``: centralities, communities and shortest paths of the whole network."""
     from .dataset import load_dataset
-    from .views.analyze import Request, analyze
+    from .views.network_report import Request, analyze
 
     layout = Layout(args.root.resolve())
     path = tuple(args.path) if args.path else None
