@@ -181,8 +181,8 @@ def parse_triples(text: str, path: Path) -> list:
     triples, declared = [], {}
     for triple in parser:
         triples.append(triple)
-        if len(parser.prefixes) != len(declared) or parser.prefixes != declared:
-            check_prefixes(declared, parser.prefixes, text, path)
+        if (now := parser.prefixes) != declared:  # one dict from the parser per triple, compared once
+            check_prefixes(declared, now, text, path)
     check_prefixes(declared, parser.prefixes, text, path)
     return triples
 

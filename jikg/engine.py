@@ -26,16 +26,15 @@ import resource
 import threading
 import time
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
+from pyoxigraph import NamedNode, Store
 
 from .answer import Answer, text
 from .conneg import best
 from .iris import PREFIXES
 from .policy import LOCAL, QueryError, QueryPolicy, RefusedQuery, check, check_graph_iris, syntax_error
-from .results import Boolean, Graph, Result, Solutions, serialize_result
+from .results import Result, from_oxigraph, serialize_result, truncated
 
 RESULT_TYPES = {
     "application/sparql-results+json": "json",
@@ -122,30 +121,13 @@ def run(store: Store, job: Job, has_dataset: bool) -> Result:
     """The answer, at most ``job.cap`` rows or triples (then marked truncated)."""
     try:
         found = store.query(job.query, prefixes=PREFIXES, **dataset_options(job, has_dataset))
-        return capped(found, job.cap)
+        return from_oxigraph(found, job.cap)
     except SyntaxError as error:
         raise syntax_error(str(error), job.query) from None
     except ValueError as error:  # e.g. an IRI the protocol named that is not one
         raise QueryError(f"the request cannot be run: {error}") from None
     except (OSError, RuntimeError) as error:  # e.g. a call to an unknown function
         raise QueryError(f"the query cannot be evaluated: {error}") from None
-
-
-def capped(found, cap: int | None) -> Result:
-    """Materialise an answer, stopping after ``cap`` rows or triples (``None``: all of it)."""
-    if isinstance(found, QueryBoolean):
-        return Boolean(bool(found))
-    stop = None if cap is None else cap + 1
-    if isinstance(found, QuerySolutions):
-        names = [v.value for v in found.variables]
-        rows = [tuple(row[name] for name in names) for row in islice(found, stop)]
-        return Solutions(names, rows[:cap], truncated=cap is not None and len(rows) > cap)
-    triples = list(islice(found, stop))
-    return Graph(triples[:cap], truncated=cap is not None and len(triples) > cap)
-
-
-def truncated(result: Result) -> bool:
-    return getattr(result, "truncated", False)
 
 
 def worker_main(connection, location: str, memory_mb: int) -> None:

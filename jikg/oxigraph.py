@@ -1,23 +1,15 @@
-"""The Oxigraph server (PyPI ``oxigraph``) as a child process, and a careful client for it.
+"""The Oxigraph server (PyPI ``oxigraph``) as a child process: a ``jikg publish`` target in the
+tests and the baseline of ``benchmarks/serve_bench.py``.
 
 :class:`OxigraphServer` loads an N-Quads file into a private data folder
 (``oxigraph load``), starts ``oxigraph serve-read-only`` (or ``serve``) on
 127.0.0.1 and a free port, waits until it answers, and stops it.
-
-:func:`run_query` sends a query and reads the answer as a stream, so that a result
-cap ends the transfer early and a timed-out query is recognised: Oxigraph answers
-a query it cancels with HTTP 200 and a body cut short (a truncated JSON document
-followed by "The SPARQL operation has been cancelled"), which is reported here as
-:class:`BackendTimeout`, never as a result.
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import ctypes
-import json
-import re
 import shutil
 import signal
 import socket
@@ -27,37 +19,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-
-from pyoxigraph import RdfFormat, parse
-
-from .results import Graph, Result, from_json
-
-CHUNK = 64 * 1024
-BINDINGS = re.compile(r'"bindings"\s*:\s*\[')
-JSON_RESULTS = "application/sparql-results+json"
-CUT_SHORT = "the answer was cut short (Oxigraph's sign of a timeout)"
 
 
 class ServerError(Exception):
-    """A server could not be started or stopped, or its answer was unusable."""
-
-
-class BackendTimeout(ServerError):
-    """The query ran out of time (or the answer was cut short, which is how Oxigraph says so)."""
-
-
-@dataclass
-class BackendRefusal(ServerError):
-    """The backend answered with an HTTP error (400: the query is malformed)."""
-
-    status: int
-    body: str
-
-    def __str__(self) -> str:
-        return f"HTTP {self.status}: {self.body}"
+    """A server could not be started, listen or be stopped."""
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -167,131 +134,3 @@ def load(location: Path, nquads: Path) -> None:
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
     if done.returncode != 0:
         raise ServerError(f"oxigraph load {nquads} failed: {' '.join(done.stderr.split())[:500]}")
-
-
-@dataclass
-class Request:
-    """A query for :func:`run_query`."""
-
-    text: str
-    form: str
-    default_graphs: list[str] = field(default_factory=list)
-    named_graphs: list[str] = field(default_factory=list)
-
-
-def run_query(url: str, request: Request, *, timeout: float, cap: int) -> Result:
-    """Run ``request`` on the Oxigraph server at ``url``: at most ``cap`` rows or triples."""
-    graph = request.form in ("CONSTRUCT", "DESCRIBE")
-    fields = [("query", request.text)]
-    fields += [("default-graph-uri", g) for g in request.default_graphs]
-    fields += [("named-graph-uri", g) for g in request.named_graphs]
-    http = urllib.request.Request(
-        f"{url}/query",
-        data=urllib.parse.urlencode(fields).encode(),
-        method="POST",
-        headers={
-            "Accept": "application/n-triples" if graph else JSON_RESULTS,
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    )
-    deadline = time.monotonic() + timeout + 1
-    try:
-        with urllib.request.urlopen(http, timeout=timeout + 1) as response:
-            chunks = stream(response, deadline)
-            return read_triples(chunks, cap) if graph else read_solutions(chunks, cap)
-    except urllib.error.HTTPError as error:
-        raise BackendRefusal(error.code, error.read().decode("utf-8", "replace").strip()) from None
-    except TimeoutError:
-        raise BackendTimeout(f"no complete answer within {timeout:g} s") from None
-    except urllib.error.URLError as error:
-        raise ServerError(f"the Oxigraph server at {url} cannot be reached: {error.reason}") from None
-
-
-def stream(response, deadline: float) -> Iterator[str]:
-    """The body as text chunks; :class:`BackendTimeout` past the deadline."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    while chunk := response.read1(CHUNK):
-        if time.monotonic() > deadline:
-            raise BackendTimeout("the answer was still streaming at the deadline")
-        yield decoder.decode(chunk)
-    yield decoder.decode(b"", final=True)
-
-
-def read_solutions(chunks: Iterator[str], cap: int) -> Result:
-    """A SPARQL JSON answer, read binding by binding; stops after ``cap`` rows."""
-    text = ""
-    for chunk in chunks:
-        text += chunk
-        found = BINDINGS.search(text)
-        if found:
-            break
-    else:
-        return from_json(json.dumps(parse_complete(text)))
-    try:
-        head = json.loads(text[: found.end()] + "]}}")["head"]
-    except (json.JSONDecodeError, KeyError):
-        return capped(parse_complete(text + "".join(chunks)), cap)
-    rows, truncated = read_bindings(text[found.end() :], chunks, cap)
-    result = from_json(json.dumps({"head": head, "results": {"bindings": rows}}))
-    result.truncated = truncated
-    return result
-
-
-def read_bindings(rest: str, chunks: Iterator[str], cap: int) -> tuple[list[dict], bool]:
-    """The binding objects after ``"bindings":[``, up to ``cap``; a body cut short raises."""
-    decoder, rows, position = json.JSONDecoder(), [], 0
-    while True:
-        while position < len(rest) and rest[position] in " \t\r\n,":
-            position += 1
-        if rest.startswith("]", position):
-            parse_complete('{"results":{"bindings":[' + rest[position:] + "".join(chunks))
-            return rows, False
-        try:
-            row, position = decoder.raw_decode(rest, position)
-        except json.JSONDecodeError:
-            more = next(chunks, "")
-            if not more:
-                raise BackendTimeout(CUT_SHORT) from None
-            rest, position = rest[position:] + more, 0
-            continue
-        if len(rows) == cap:
-            return rows, True
-        rows.append(row)
-
-
-def parse_complete(text: str) -> dict:
-    """A whole JSON document; one that does not parse was cut short."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        raise BackendTimeout(CUT_SHORT) from None
-
-
-def capped(document: dict, cap: int) -> Result:
-    """A parsed JSON answer with at most ``cap`` bindings."""
-    bindings = document.get("results", {}).get("bindings", [])
-    if len(bindings) > cap:
-        document["results"]["bindings"] = bindings[:cap]
-    result = from_json(json.dumps(document))
-    result.truncated = len(bindings) > cap
-    return result
-
-
-def read_triples(chunks: Iterator[str], cap: int) -> Graph:
-    """An N-Triples answer, line by line; stops after ``cap`` triples."""
-    lines, pending = [], ""
-    for chunk in chunks:
-        *complete, pending = (pending + chunk).split("\n")
-        lines += [line for line in complete if line.strip()]
-        if len(lines) > cap:
-            return Graph(parse_ntriples(lines[:cap]), truncated=True)
-    if pending.strip():
-        raise BackendTimeout(CUT_SHORT)
-    return Graph(parse_ntriples(lines))
-
-
-def parse_ntriples(lines: list[str]) -> list:
-    try:
-        return list(parse("\n".join(lines) + "\n", format=RdfFormat.N_TRIPLES))
-    except SyntaxError:
-        raise BackendTimeout(CUT_SHORT) from None

@@ -17,6 +17,7 @@ import json
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 
 from pyoxigraph import (
     BlankNode,
@@ -73,14 +74,18 @@ class Graph:
 Result = Solutions | Boolean | Graph
 
 
-def from_oxigraph(answer: QuerySolutions | QueryBoolean | Iterable[Triple]) -> Result:
-    """Materialise what ``Store.query`` (or ``parse_query_results``) returned."""
+def from_oxigraph(answer: QuerySolutions | QueryBoolean | Iterable[Triple], cap: int | None = None) -> Result:
+    """Materialise what ``Store.query`` (or ``parse_query_results``) returned: all of it, or at most
+    ``cap`` rows or triples (the rest not read; the result then marked ``truncated``)."""
     if isinstance(answer, QueryBoolean):
         return Boolean(bool(answer))
+    stop = None if cap is None else cap + 1
     if isinstance(answer, QuerySolutions):
         names = [v.value for v in answer.variables]
-        return Solutions(names, [tuple(row[name] for name in names) for row in answer])
-    return Graph(list(answer))
+        rows = [tuple(row[name] for name in names) for row in islice(answer, stop)]
+        return Solutions(names, rows[:cap], truncated=cap is not None and len(rows) > cap)
+    triples = list(islice(answer, stop))
+    return Graph(triples[:cap], truncated=cap is not None and len(triples) > cap)
 
 
 def from_json(data: bytes | str) -> Solutions | Boolean:
