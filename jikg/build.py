@@ -1,13 +1,11 @@
-"""The pipeline: load → derive → validate (SHACL, QC) → write ``build/`` atomically.
+"""``jikg build``: run the stage table (:mod:`jikg.pipeline`) and swap the outputs in for ``build/``.
 
-Outputs are written into a fresh staging folder beside ``build/`` and swapped in
-at the end (``renameat2(RENAME_EXCHANGE)`` where the kernel has it), so a failed
-or killed build leaves the previous ``build/`` exactly as it was.
-
-SHACL, the JSON-LD, the ontology's pyLODE page and the views are stages
-(:mod:`jikg.stages`): one whose inputs are unchanged copies its last output from
-``.cache/build/`` (:mod:`jikg.stagecache`) and imports none of its libraries; the
-outputs are the bytes a cold build (``jikg build --no-cache``) writes.
+Each stage is keyed on the bytes it reads, its code and its libraries' versions; a stage
+whose key is in the cache (:mod:`jikg.stagecache`) is not run and imports none of its
+libraries, and its files are hard-linked from the cache. The outputs are linked into a
+fresh staging folder beside ``build/`` and swapped in at the end (``renameat2`` where the
+kernel has it), so a failed or killed build leaves the previous ``build/`` as it was. A
+cold build (``cache=False``) writes the same bytes.
 """
 
 from __future__ import annotations
@@ -16,26 +14,67 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pyoxigraph import Store
-
-from .dataset import load_dataset
-from .dist import write_dist
 from .layout import Layout
-from .report import counts, qc_text, shacl_text, summary_text
-from .stagecache import StageCache
-from .stages import ShaclStage, Snapshot, shacl_stage, views_stage, write_report
+from .pipeline import ALIASES, EXTRAS, GATE, STAGES, Stage, code_digest, is_project_input, written_before
+from .report import qc_text, shacl_text, summary_text
+from .stagecache import Entry, StageCache, file_sha256, stage_key
 from .swap import OutputError, exclusive, remove_tree, staging_folder, swap_in
-from .validate import QCFailure, ShaclOutcome, run_qc
+from .validate import QCFailure, ShaclOutcome, ShapeResult
 
 if TYPE_CHECKING:
+    from pyoxigraph import Store
+
     from .reason import Reasoning
 
 
-#: The merged graph and the named graphs, at the top of build/ as in build/dist/.
-DUMPS = ("graph.ttl", "graph.nt", "dataset.nq", "dataset.trig")
+@dataclass
+class Work:
+    """What a stage's function gets: the project, its own folder to write in, what earlier stages wrote."""
+
+    layout: Layout
+    out: Path
+    files: dict[str, Path]
+    digests: dict[str, str]
+    cache: StageCache
+    stores: dict[str, Store]
+
+    def path(self, name: str) -> Path:
+        return self.files[name]
+
+    def read(self, name: str) -> bytes:
+        return self.files[name].read_bytes()
+
+    def json(self, name: str) -> object:
+        return json.loads(self.read(name))
+
+    def store(self) -> Store:
+        """The dataset as written (``dist/dataset.nq``), loaded once per build."""
+        digest = self.digests["dist/dataset.nq"]
+        if digest not in self.stores:
+            from .dataset import load_nquads
+
+            self.stores.clear()
+            self.stores[digest] = load_nquads(self.path("dist/dataset.nq"))
+        return self.stores[digest]
+
+    def keep_store(self, store: Store) -> None:
+        """Offer the store this stage wrote out as ``dist/dataset.nq`` to the stages after it."""
+        self.stores.clear()
+        self.stores[""] = store
+
+    def write(self, name: str, data: bytes | str) -> Path:
+        """Write one of the stage's files (by its name in ``build/``)."""
+        path = self.out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data.encode() if isinstance(data, str) else data)
+        return path
+
+    def write_json(self, name: str, value: object) -> None:
+        self.write(name, json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 @dataclass
@@ -43,23 +82,25 @@ class BuildResult:
     """What a build did: its counts, its findings, and where it wrote."""
 
     out_dir: Path
-    triples: int
-    graphs: dict[str, int]
-    classes: dict[str, int]
-    shacl: ShaclOutcome
-    qc: list[QCFailure]
+    triples: int = 0
+    graphs: dict[str, int] = field(default_factory=dict)
+    classes: dict[str, int] = field(default_factory=dict)
+    shacl: ShaclOutcome = field(default_factory=lambda: ShaclOutcome(None))
+    qc: list[QCFailure] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     layout: Layout = field(default_factory=Layout)
     reasoning: Reasoning | None = None
-    #: The cache the stages used (``ran``, ``reused``), the dataset as written, SHACL's stage output.
+    #: The cache the stages used (``ran``, ``reused``).
     stages: StageCache = field(default_factory=lambda: StageCache(None))
-    snapshot: Snapshot | None = None
-    shacl_stage: ShaclStage | None = None
+
+    @property
+    def checked(self) -> bool:
+        return not self.shacl.violations and not self.qc
 
     @property
     def ok(self) -> bool:
         consistent = self.reasoning is None or self.reasoning.consistent
-        return not self.shacl.violations and not self.qc and consistent
+        return self.checked and consistent
 
     def summary(self) -> str:
         return summary_text(self) + (self.reasoning.text() if self.reasoning else "")
@@ -68,52 +109,113 @@ class BuildResult:
         reasoning = self.reasoning.text() if self.reasoning else ""
         return shacl_text(self.shacl) + "\n" + qc_text(self.qc) + reasoning
 
+    def take(self, work: Work) -> None:
+        """Read the checks' results as the stages wrote them."""
+        names = work.files
+        if "counts.json" in names:
+            counted = work.json("counts.json")
+            self.triples, self.graphs, self.classes = (
+                counted["triples"],
+                *map(dict, (counted["graphs"], counted["classes"])),
+            )
+        if "shacl.json" in names:
+            self.shacl = ShaclOutcome(None, [ShapeResult(**r) for r in work.json("shacl.json")])
+        if "qc.json" in names:
+            failures = work.json("qc.json")
+            self.qc = [QCFailure(f["check"], f["intent"], tuple(map(tuple, f["rows"]))) for f in failures]
+        if "reasoning.json" in names:
+            from .reason import Reasoning
+
+            self.reasoning = Reasoning(**work.json("reasoning.json"))
+
 
 def build(
     layout: Layout | None = None, out_dir: Path | None = None, reason: bool = False, cache: bool = True
 ) -> BuildResult:
     """Build the graph; write ``out_dir`` only if it validates (and, with ``reason``, is consistent).
 
-    Stages whose inputs are unchanged reuse their outputs from ``.cache/build/``
-    (:mod:`jikg.stages`); ``cache=False`` runs every stage (and no cache is read or written).
+    ``cache=False`` runs every stage (and no cache is read or written).
     """
     layout = layout or Layout()
     out_dir = out_dir or layout.build
     with exclusive(out_dir):
-        return build_locked(layout, out_dir, reason, cache)
-
-
-def build_locked(layout: Layout, out_dir: Path, reason: bool, cache: bool) -> BuildResult:
-    """:func:`build`, holding the output folder's lock."""
-    store = load_dataset(layout)
-    stages = StageCache(layout.cache if cache else None)
-    snapshot = Snapshot.of(store)
-    shacl = shacl_stage(store, layout, snapshot, stages)
-    result = BuildResult(
-        out_dir=out_dir,
-        triples=len(store),
-        graphs=counts(store, layout.query("report", "graph-counts")),
-        classes=counts(store, layout.query("report", "class-counts")),
-        shacl=shacl.outcome,
-        qc=run_qc(store, layout.queries("qc")),
-        layout=layout,
-        stages=stages,
-        snapshot=snapshot,
-        shacl_stage=shacl,
-    )
-    if reason and result.ok:
-        add_reasoning(store, result, layout)
-    if result.ok:
-        result.written = write_outputs(store, result)
+        result = BuildResult(out_dir, layout=layout, stages=StageCache(layout.cache if cache else None))
+        options = {"reason"} if reason else set()
+        scratch = staging_folder(out_dir, "stages")
+        try:
+            work = run_stages(layout, scratch, result, options)
+            if result.ok:
+                result.written = write_outputs(work, out_dir)
+        finally:
+            remove_tree(scratch)
     return result
 
 
-def write_outputs(store: Store, result: BuildResult) -> list[str]:
-    """Write every output into a staging folder, then swap it in for ``out_dir``."""
-    target = result.out_dir
+def run_stages(layout: Layout, scratch: Path, result: BuildResult, options: set[str]) -> Work:
+    """Run (or reuse) each stage of the table in order; stop at the gate if the checks fail."""
+    work = Work(layout, scratch, {}, {}, result.stages, {})
+    gate = [s.name for s in STAGES].index(GATE)
+    for index, row in enumerate(STAGES):
+        if index >= gate:
+            result.take(work)
+            if not result.ok:
+                return work
+        if row.option and row.option not in options:
+            continue
+        entry = run_stage(row, work, scratch / row.name)
+        work.files.update(entry.files)
+        work.digests.update(entry.digests)
+        if "" in work.stores:  # the stage wrote this store out as the dataset
+            work.stores[work.digests["dist/dataset.nq"]] = work.stores.pop("")
+    result.take(work)
+    return work
+
+
+def run_stage(row: Stage, work: Work, out: Path) -> Entry:
+    """The stage's files: from the cache, or written by its function into ``out`` and stored."""
+    key = stage_key(row.name, code_digest(row.name), input_parts(row, work))
+    entry = work.cache.get(row.name, key)
+    if entry is not None:
+        return entry
+    for name in (*row.writes, *row.keeps):  # the folders the stage writes into
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+    module, function = row.run.split(":")
+    own = Work(work.layout, out, work.files, work.digests, work.cache, work.stores)
+    getattr(import_module(module), function)(own)
+    check_written(row, out)
+    return work.cache.put(row.name, key, out)
+
+
+def input_parts(row: Stage, work: Work) -> list[bytes]:
+    """The key's parts: each read's files by name, with the SHA-256 of their bytes."""
+    parts = []
+    for pattern in row.reads:
+        if pattern == EXTRAS:
+            named = [(f"{EXTRAS} {p.name}", file_sha256(p)) for p in work.layout.extras]
+        elif is_project_input(pattern):
+            named = [(p, file_sha256(work.layout.root / p)) for p in work.layout.inputs(pattern)]
+        else:
+            named = [(n, work.digests[n]) for n in written_before(pattern, work.files)]
+        parts.append("\n".join(f"{name}\0{digest}" for name, digest in named).encode())
+    return parts
+
+
+def check_written(row: Stage, out: Path) -> None:
+    """A stage writes exactly the files the table declares for it (a folder: anything inside)."""
+    declared = set(row.writes) | set(row.keeps)
+    folders = tuple(n for n in declared if n.endswith("/"))
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    stray = sorted(n for n in written if n not in declared and not n.startswith(folders))
+    missing = sorted(n for n in declared - written if not n.endswith("/"))
+    if stray or missing:
+        raise RuntimeError(f"stage {row.name} wrote {stray} beyond the table and not {missing}")
+
+
+def write_outputs(work: Work, target: Path) -> list[str]:
+    """Link every published file into a staging folder, then swap it in for ``target``."""
     staging = staging_folder(target, "build")
     try:
-        write_all(staging, store, result)
+        link_all(work, staging)
         os.chmod(staging, 0o755)
         written = sorted(p.name for p in staging.iterdir())
         swap_in(staging, target)
@@ -124,36 +226,20 @@ def write_outputs(store: Store, result: BuildResult) -> list[str]:
     return written
 
 
+def link_all(work: Work, folder: Path) -> None:
+    """The published files (every stage's ``writes``, and the aliases) as links in ``folder``."""
+    published = [n for row in STAGES for w in row.writes for n in written_before(w, work.files)]
+    names = {name: work.files[name] for name in published}
+    names |= {alias: work.files[name] for alias, name in ALIASES.items()}
+    for name, source in sorted(names.items()):
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(source, path)
+
+
 def link_or_copy(source: Path, target: Path) -> None:
     """``target`` as a hard link to ``source`` (a copy where the file system has no links)."""
     try:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
-
-
-def write_all(folder: Path, store: Store, result: BuildResult) -> None:
-    """The build's files: graph dumps, reports, summary, views."""
-    snapshot = result.snapshot or Snapshot.of(store)
-    write_dist(folder / "dist", store, result.layout, snapshot.graph_nt, snapshot.dataset_nq, result.stages)
-    for name in DUMPS:  # the same bytes as the release files: link them, do not serialise twice
-        link_or_copy(folder / "dist" / name, folder / name)
-    write_report(folder, result.shacl_stage or ShaclStage(result.shacl))
-    (folder / "validation-report.txt").write_text(result.report(), encoding="utf-8")
-    (folder / "summary.txt").write_text(result.summary(), encoding="utf-8")
-    summary = {"triples": result.triples, "graphs": result.graphs, "classes": result.classes}
-    (folder / "summary.json").write_text(
-        json.dumps(summary, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    views_stage(folder / "views", store, result.layout, snapshot, result.stages)
-
-
-def add_reasoning(store: Store, result: BuildResult, layout: Layout) -> None:
-    """The optional step: OWL 2 RL closure into ``…/graph/inferred``, HermiT consistency check."""
-    from .reason import reason
-
-    result.reasoning = reason(store)
-    result.snapshot = Snapshot.of(store)  # the inferred graph is written too
-    result.triples = len(store)
-    result.graphs = counts(store, layout.query("report", "graph-counts"))
-    result.classes = counts(store, layout.query("report", "class-counts"))

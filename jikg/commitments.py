@@ -16,12 +16,16 @@ import json
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import Store
 
 from .dataset import read_query, union_query
 from .intercoder import bullet_number, graph_coding, moc_local
 from .layout import Layout
+
+if TYPE_CHECKING:
+    from .build import Work
 
 #: The table's columns: (name, title, description) — the CSVW metadata says the same.
 COLUMNS = (
@@ -133,6 +137,16 @@ def csvw_metadata() -> str:
         "tableSchema": {"columns": columns, "primaryKey": "commitment"},
     }
     return json.dumps(metadata, ensure_ascii=False, indent=2) + "\n"
+
+
+def commitments_stage(work: Work) -> None:
+    """Stage ``commitments``: the table, dated with the release (every date comes from the metadata)."""
+    from .metadata import description_store, release_of
+
+    store = work.store()
+    release = release_of(description_store(store, work.layout), work.layout)
+    folder = work.out / "dist"
+    write_commitments(folder, store, work.layout, datetime.fromisoformat(release["date"]))
 
 
 def write_commitments(folder: Path, store: Store, layout: Layout, when: datetime) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Store
 
@@ -19,6 +20,9 @@ from .document import document_quads
 from .iris import PREFIXES, graph_iri
 from .layout import Layout
 from .sources import Segment, SegmentationError, segment
+
+if TYPE_CHECKING:
+    from .build import Work
 
 POSITION = re.compile(r"line (\d+) between columns (\d+)")
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -246,6 +250,17 @@ def load_dataset(layout: Layout | None = None) -> Store:
         load_ntriples(store, path)
     derive(store, layout.queries("derive"))
     return store
+
+
+def dataset_stage(work: Work) -> None:
+    """Stage ``dataset``: load and derive, then the sorted, canonical dumps every later stage reads."""
+    from .export import store_dumps
+
+    store = load_dataset(work.layout)
+    graph_nt, dataset_nq = store_dumps(store)
+    work.write("dist/graph.nt", graph_nt)
+    work.write("dist/dataset.nq", dataset_nq)
+    work.keep_store(store)
 
 
 def union_query(store: Store, query: str):

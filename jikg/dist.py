@@ -19,24 +19,14 @@ metadata (:mod:`jikg.metadata`) make two builds of the same inputs byte-identica
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import NamedNode, Quad, Store, Triple
 
-from .commitments import write_commitments
-from .dataset import read_query
+from .dataset import parse_turtle, read_query
 from .docs import IndexPage, index_html, ontology_html
-from .export import (
-    ntriples_of,
-    sorted_triples,
-    write_nquads,
-    write_ntriples,
-    write_rdfxml,
-    write_trig,
-    write_turtle,
-)
+from .export import sorted_triples, write_rdfxml, write_trig, write_turtle
 from .iris import PREFIXES, expand, graph_iri
 from .jsonld import write_context, write_jsonld
 from .layout import Layout
@@ -53,33 +43,52 @@ from .metadata import (
 )
 from .pages import human_size
 from .report import counts
-from .stagecache import StageCache, read_tree, stage_key, write_tree
+
+if TYPE_CHECKING:
+    from .build import Work
 
 CHECKSUMS = "SHA256SUMS"
-UNDESCRIBED = {"catalog.ttl", "index.html", CHECKSUMS}  # they describe the others
 
 
-def write_dist(
-    folder: Path,
-    store: Store,
-    layout: Layout,
-    graph_nt: bytes,
-    dataset_nq: bytes,
-    stages: StageCache | None = None,
-) -> None:
-    """Write the release files of ``store`` (its graphs merged as N-Triples, and as N-Quads; both sorted).
+def graph_files_stage(work: Work) -> None:
+    """Stage ``graph-files``: the merged graph as Turtle and RDF/XML, the named graphs as TriG."""
+    graph_nt = work.read("dist/graph.nt")
+    write_turtle(work.out / "dist" / "graph.ttl", graph_nt)
+    write_rdfxml(work.out / "dist" / "graph.rdf", graph_nt)
+    write_trig(work.out / "dist" / "dataset.trig", work.read("dist/dataset.nq"))
 
-    With ``stages``, the JSON-LD and the pyLODE page are reused when their triples are unchanged.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    write_graph_files(folder, graph_nt, dataset_nq, stages)
-    write_ontology_files(folder, ontology_triples(store), stages)
+
+def graph_jsonld_stage(work: Work) -> None:
+    """Stage ``graph-jsonld``: the merged graph as JSON-LD, and the published context."""
+    folder = work.out / "dist"
+    write_jsonld(folder / "graph.jsonld", work.read("dist/graph.nt"))
+    write_context(folder / "context.jsonld")
+
+
+def ontology_stage(work: Work) -> None:
+    """Stage ``ontology-files``: the ontology alone in Turtle, RDF/XML, JSON-LD, and its pyLODE page."""
+    ontology = ontology_triples(work.layout)
+    folder = work.out / "dist"
+    write_turtle(folder / "ontology.ttl", ontology)
+    write_rdfxml(folder / "ontology.rdf", ontology)
+    write_jsonld(folder / "ontology.jsonld", ontology)
+    (folder / "ontology.html").write_text(ontology_html(ontology), encoding="utf-8")
+
+
+def ontology_triples(layout: Layout) -> list[Triple]:
+    """The ontology's named graph alone (``ontology/*.ttl``), sorted, blank nodes canonical."""
+    graph = graph_iri("ontology")
+    return sorted_triples(q for path in layout.ontology for q in parse_turtle(path, graph))
+
+
+def catalogue_stage(work: Work) -> None:
+    """Stage ``catalogue``: VoID, the DCAT catalogue, the index page and ``SHA256SUMS`` of ``dist/``."""
+    folder, layout, store = work.out / "dist", work.layout, work.store()
     described = description_store(store, layout)
     release = release_of(described, layout)
-    write_commitments(folder, store, layout, datetime.fromisoformat(release["date"]))
     void = void_triples(described, layout)
     write_turtle(folder / "void.ttl", sorted_triples(as_quads(void)))
-    facts = [FileFacts.of(p) for p in sorted(folder.iterdir())]
+    facts = sorted([*dist_facts(work), FileFacts.of(folder / "void.ttl")], key=lambda f: f.name)
     check_distributions(described, facts)
     add_file_facts(described, facts)
     catalog = catalog_triples(described, layout)
@@ -89,60 +98,14 @@ def write_dist(
         download_row(folder / "catalog.ttl", "This release described in DCAT 3", "text/turtle")
     )
     (folder / "index.html").write_text(index_html(page), encoding="utf-8")
-    write_checksums(folder)
+    own = [FileFacts.of(folder / name) for name in ("catalog.ttl", "index.html")]
+    write_checksums(folder, [*facts, *own])
 
 
-def cached_files(
-    stages: StageCache | None, stage: str, ntriples: bytes, folder: Path, write: Callable[[], list[str]]
-) -> None:
-    """The stage's files for these triples: from the cache into ``folder``, or ``write()`` them and store."""
-    stages = stages or StageCache(None)
-    key = stage_key(stage, [ntriples])
-    files = stages.get(stage, key)
-    if files is not None:
-        write_tree(folder, files)
-    else:
-        stages.put(stage, key, read_tree(folder, write()))
-
-
-def write_graph_files(
-    folder: Path, graph_nt: bytes, dataset_nq: bytes, stages: StageCache | None = None
-) -> None:
-    """The graph merged (Turtle, N-Triples, JSON-LD, RDF/XML), by named graph (TriG, N-Quads).
-
-    ``graph_nt`` and ``dataset_nq`` are sorted, canonical N-Triples and N-Quads (``jikg.export.store_dumps``).
-    """
-    write_turtle(folder / "graph.ttl", graph_nt)
-    write_ntriples(folder / "graph.nt", graph_nt)
-
-    def jsonld() -> list[str]:
-        write_jsonld(folder / "graph.jsonld", graph_nt)
-        return ["graph.jsonld"]
-
-    cached_files(stages, "graph-jsonld", graph_nt, folder, jsonld)
-    write_rdfxml(folder / "graph.rdf", graph_nt)
-    write_trig(folder / "dataset.trig", dataset_nq)
-    write_nquads(folder / "dataset.nq", dataset_nq)
-    write_context(folder / "context.jsonld")
-
-
-def ontology_triples(store: Store) -> list[Triple]:
-    """The ontology's named graph alone, sorted, blank nodes canonical."""
-    graph = NamedNode(graph_iri("ontology"))
-    return sorted_triples(store.quads_for_pattern(None, None, None, graph))
-
-
-def write_ontology_files(folder: Path, ontology: list[Triple], stages: StageCache | None = None) -> None:
-    """The ontology alone: Turtle, RDF/XML, JSON-LD and its pyLODE documentation."""
-    write_turtle(folder / "ontology.ttl", ontology)
-    write_rdfxml(folder / "ontology.rdf", ontology)
-
-    def docs() -> list[str]:
-        write_jsonld(folder / "ontology.jsonld", ontology)
-        (folder / "ontology.html").write_text(ontology_html(ontology), encoding="utf-8")
-        return ["ontology.jsonld", "ontology.html"]
-
-    cached_files(stages, "ontology-docs", ntriples_of(ontology), folder, docs)
+def dist_facts(work: Work) -> list[FileFacts]:
+    """The files of ``dist/`` the stages before wrote: name, size and (already known) SHA-256."""
+    names = [n for n in work.files if n.startswith("dist/")]
+    return [FileFacts(n.removeprefix("dist/"), work.path(n).stat().st_size, work.digests[n]) for n in names]
 
 
 def as_quads(triples: list[Triple]) -> list[Quad]:
@@ -150,9 +113,9 @@ def as_quads(triples: list[Triple]) -> list[Quad]:
     return [Quad(t.subject, t.predicate, t.object) for t in triples]
 
 
-def write_checksums(folder: Path) -> None:
+def write_checksums(folder: Path, facts: list[FileFacts]) -> None:
     """``SHA256SUMS`` in the format of ``sha256sum``, one line per file, sorted by name."""
-    lines = [f"{FileFacts.of(p).sha256}  {p.name}\n" for p in sorted(folder.iterdir()) if p.name != CHECKSUMS]
+    lines = [f"{fact.sha256}  {fact.name}\n" for fact in sorted(facts, key=lambda f: f.name)]
     (folder / CHECKSUMS).write_text("".join(lines), encoding="utf-8")
 
 

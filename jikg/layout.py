@@ -43,6 +43,15 @@ class Layout:
         return self.root / "queries" / kind / f"{name}.rq"
 
     @property
+    def metadata(self) -> Path:
+        """The release's static description, ``metadata/dataset.ttl``."""
+        return self.root / "metadata" / "dataset.ttl"
+
+    def inputs(self, pattern: str) -> list[str]:
+        """The project's files matching ``pattern`` (a glob under the root), by relative name, sorted."""
+        return sorted(p.relative_to(self.root).as_posix() for p in self.root.glob(pattern) if p.is_file())
+
+    @property
     def build(self) -> Path:
         """The default output folder, ``build/``."""
         return self.root / "build"

@@ -31,7 +31,7 @@ RELEASE_FIELDS = ("catalog", "dataset", "version", "date", "prior", "versioned",
 
 def metadata_path(layout: Layout) -> Path:
     """The static description of the dataset: ``metadata/dataset.ttl``."""
-    return layout.root / "metadata" / "dataset.ttl"
+    return layout.metadata
 
 
 def query_path(layout: Layout, name: str) -> Path:

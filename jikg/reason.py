@@ -16,11 +16,15 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Store, Triple, parse, serialize
 
 from .iris import PREFIXES, graph_iri
+
+if TYPE_CHECKING:
+    from .build import Work
 
 INFERRED = graph_iri("inferred")
 OWL, RDFS = PREFIXES["owl"], PREFIXES["rdfs"]
@@ -118,6 +122,21 @@ def owl_rl_closure(ntriples: bytes) -> list[Triple]:
             added.add(triple)
     found = parse(added.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES)
     return [Triple(unskolem(q.subject), q.predicate, unskolem(q.object)) for q in found]
+
+
+def reasoning_stage(work: Work) -> None:
+    """Stage ``reasoning`` (``--reason``): the dataset with its OWL 2 RL closure, and its new counts."""
+    from .export import store_dumps
+    from .report import write_counts
+
+    store = work.store()
+    found = reason(store)
+    work.write_json("reasoning.json", asdict(found))
+    graph_nt, dataset_nq = store_dumps(store)
+    work.write("dist/graph.nt", graph_nt)
+    work.write("dist/dataset.nq", dataset_nq)
+    work.keep_store(store)
+    write_counts(work, store)
 
 
 def reason(store: Store) -> Reasoning:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +13,7 @@ from .export import sorted_ntriples, write_turtle
 from .iris import compact
 
 if TYPE_CHECKING:
-    from .build import BuildResult
+    from .build import BuildResult, Work
     from .validate import QCFailure, ShaclOutcome
 
 
@@ -24,6 +25,38 @@ def counts(store: Store, query_path: Path) -> dict[str, int]:
     """
     rows = union_query(store, read_query(query_path))
     return {compact(row[0].value): int(row[1].value) for row in rows}
+
+
+def write_counts(work: Work, store: Store) -> None:
+    """``summary.json``: the triples, and the counts per named graph and per class.
+
+    ``counts.json`` keeps the queries' order (``summary.json`` sorts its keys) for the summary's text.
+    """
+    layout = work.layout
+    summary = {
+        "triples": len(store),
+        "graphs": counts(store, layout.query("report", "graph-counts")),
+        "classes": counts(store, layout.query("report", "class-counts")),
+    }
+    work.write_json("summary.json", summary)
+    work.write(
+        "counts.json", json.dumps({k: list(v.items()) if k != "triples" else v for k, v in summary.items()})
+    )
+
+
+def counts_stage(work: Work) -> None:
+    """Stage ``counts``: ``summary.json`` of the dataset."""
+    write_counts(work, work.store())
+
+
+def report_stage(work: Work) -> None:
+    """Stage ``report``: ``summary.txt`` and ``validation-report.txt``, from the checks' results."""
+    from .build import BuildResult
+
+    result = BuildResult(work.out)
+    result.take(work)
+    work.write("summary.txt", result.summary())
+    work.write("validation-report.txt", result.report())
 
 
 def summary_text(result: BuildResult) -> str:

@@ -21,6 +21,7 @@ from dataclasses import asdict
 from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import (
     BlankNode,
@@ -35,8 +36,11 @@ from pyoxigraph import parse as parse_rdf
 from .iris import PREFIXES, XSD_STRING
 from .layout import Layout
 from .partition import CORE, Partitions, owner, partition
-from .stagecache import StageCache, code_version
+from .stagecache import StageCache
 from .validate import SH, ShaclOutcome, ShapeResult, read_results, run_shacl, shacl_graph_class
+
+if TYPE_CHECKING:
+    from .build import Work
 
 UNITS = "shacl-unit"
 ENTRY = "entry.json"
@@ -59,6 +63,17 @@ def content_hash(lines: bytes) -> str:
     return hashlib.blake2b(text, digest_size=16).hexdigest()
 
 
+def shacl_stage(work: Work) -> None:
+    """Stage ``shacl``: the results (``shacl.json``) and the report graph (``validation-report.ttl``)."""
+    from .report import write_shacl_turtle
+
+    layout = work.layout
+    union = work.read("dist/graph.nt")
+    outcome = validate_partitioned(work.store(), layout.shapes, work.cache, union=union, layout=layout)
+    work.write_json("shacl.json", [asdict(r) for r in outcome.results])
+    write_shacl_turtle(work.out / "validation-report.ttl", outcome.report)
+
+
 def validate_partitioned(
     store: Store,
     shapes_paths: list[Path],
@@ -79,7 +94,9 @@ def validate_partitioned(
     if not parts.parts:
         return validate_shacl(store, shapes_paths)
     shapes = promoted_shapes(shapes_paths, layout or Layout())
-    salt = content_hash(code_version().encode() + shapes) + content_hash(parts.core)
+    from .pipeline import code_digest
+
+    salt = content_hash(code_digest("shacl").encode() + shapes) + content_hash(parts.core)
     units = [(CORE, parts.witnesses), *parts.parts.items()]
     keys = {name: f"{salt}-{content_hash(data)}" for name, data in units}
     cache = cache or StageCache(None)
@@ -87,9 +104,8 @@ def validate_partitioned(
     todo = [u for u in units if u[0] not in done]
     for name, entry in run_units(todo, shapes, parts.core, set(parts.parts), workers).items():
         done[name] = entry
-        cache.put(
-            UNITS, keys[name], {ENTRY: json.dumps(entry, ensure_ascii=False).encode()}, keep=2 * len(units)
-        )
+        data = {ENTRY: json.dumps(entry, ensure_ascii=False).encode()}
+        cache.put_bytes(UNITS, keys[name], data, keep=2 * len(units))
     return merge(done.values())
 
 
@@ -243,10 +259,10 @@ def merge(entries) -> ShaclOutcome:
 
 def read_unit(cache: StageCache, key: str) -> dict | None:
     """A unit's cached results (an entry of the one stage cache, sealed and checked there)."""
-    files = cache.get(UNITS, key, record=False)
+    entry = cache.get(UNITS, key, record=False)
     try:
-        return json.loads(files[ENTRY]) if files else None
-    except (KeyError, ValueError):
+        return json.loads(entry.read(ENTRY)) if entry else None
+    except (KeyError, ValueError, OSError):
         return None
 
 

@@ -25,7 +25,6 @@ import json
 import os
 import secrets
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,43 +40,16 @@ KEEP = 4
 PACKAGE = Path(__file__).resolve().parent
 
 
-@cache
-def code_version() -> str:
-    """A digest of the code that produces every stage: the package's files, the libraries, Python."""
-    digest = hashlib.sha256(sys.version.encode())
-    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in installed():
-        digest.update(name.encode() + b"\0")
-    return digest.hexdigest()
+def stage_key(stage: str, code: str, parts: Iterable[bytes]) -> str:
+    """The key of ``stage`` made by ``code`` (:func:`jikg.pipeline.code_digest`) from ``parts``.
 
-
-def installed() -> list[str]:
-    """The ``*.dist-info`` names (name and version) of every distribution on ``sys.path``."""
-    names = set()
-    for entry in sys.path:
-        try:
-            names.update(n for n in os.listdir(entry or ".") if n.endswith(".dist-info"))
-        except OSError:
-            continue
-    return sorted(names)
-
-
-def stage_key(stage: str, parts: Iterable[bytes]) -> str:
-    """The key of ``stage`` for inputs ``parts`` (each length-prefixed, so parts cannot run together)."""
-    digest = hashlib.sha256(f"{stage}\0{code_version()}\0".encode())
+    Each part is length-prefixed, so parts cannot run together.
+    """
+    digest = hashlib.sha256(f"{stage}\0{code}\0".encode())
     for part in parts:
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)  # not concatenated: a part can be the whole graph
     return digest.hexdigest()
-
-
-def files_part(paths: Iterable[Path], root: Path) -> bytes:
-    """The names (relative to ``root``) and contents of ``paths``, as one key part."""
-    return b"".join(
-        p.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest()
-        for p in sorted(paths)
-    )
 
 
 @cache
@@ -129,6 +101,23 @@ def write_tree(folder: Path, files: dict[str, bytes]) -> None:
         path.write_bytes(data)
 
 
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in chunks (a dump can be hundreds of megabytes)."""
+    with path.open("rb") as source:
+        return hashlib.file_digest(source, "sha256").hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A stage's files in the cache (or in a cold build's scratch folder): paths and SHA-256 by name."""
+
+    files: dict[str, Path]
+    digests: dict[str, str]
+
+    def read(self, name: str) -> bytes:
+        return self.files[name].read_bytes()
+
+
 @dataclass
 class StageCache:
     """The stage cache under ``folder``; ``folder=None`` turns it off (a cold build)."""
@@ -138,65 +127,84 @@ class StageCache:
     ran: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
 
-    def get(self, stage: str, key: str, record: bool = True) -> dict[str, bytes] | None:
-        """The files of the entry, or None (no cache, no entry, or an entry that fails its manifest).
+    def get(self, stage: str, key: str, record: bool = True) -> Entry | None:
+        """The entry, or None (no cache, no entry, or an entry that fails its manifest).
 
         ``record``: count it in :attr:`ran`/:attr:`reused` (a build stage; not a SHACL unit).
         """
         entry = self.folder / stage / key if self.folder else None
-        files = verified(entry, stage, key) if entry else None
+        found = verified(entry, stage, key) if entry else None
         if record:
-            (self.ran if files is None else self.reused).append(stage)
-        if files is not None:
+            (self.ran if found is None else self.reused).append(stage)
+        if found is not None:
             os.utime(entry)
-        return files
+        return found
 
-    def put(self, stage: str, key: str, files: dict[str, bytes], keep: int = KEEP) -> None:
-        """Store the entry, keep the stage's ``keep`` latest; an unwritable cache is left alone."""
+    def put(self, stage: str, key: str, folder: Path, keep: int = KEEP) -> Entry:
+        """Move the files under ``folder`` into the entry and return it (``folder``'s, with no cache).
+
+        The stage's ``keep`` latest entries are kept; an unwritable cache leaves the files where they are.
+        """
+        names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+        digests = {name: file_sha256(folder / name) for name in names}
+        if self.folder:
+            try:
+                target = store_entry(self.folder / stage, key, folder, digests)
+                prune(self.folder / stage, keep)
+                return Entry({n: target / "files" / n for n in names}, digests)
+            except OSError:
+                pass
+        return Entry({n: folder / n for n in names}, digests)
+
+    def put_bytes(self, stage: str, key: str, files: dict[str, bytes], keep: int = KEEP) -> None:
+        """Store small in-memory files as an entry (a SHACL unit's results)."""
         if not self.folder:
             return
-        try:
-            store_entry(self.folder / stage, key, files)
-            prune(self.folder / stage, keep)
-        except OSError:
-            pass
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=".bytes-", dir=self.folder) as scratch:
+            write_tree(Path(scratch), files)
+            self.put(stage, key, Path(scratch), keep)
 
 
-def verified(entry: Path, stage: str, key: str) -> dict[str, bytes] | None:
-    """The files, if the manifest is sealed here, every name is safe and every file matches its hash."""
+def verified(entry: Path, stage: str, key: str) -> Entry | None:
+    """The entry, if its manifest is sealed here, every name is safe and every file matches its hash."""
     try:
         manifest = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
         hashes = manifest["files"]
         if not sealed(manifest.get("seal"), stage, key, canonical(hashes)) or not all(map(safe_name, hashes)):
             return None
-        files = {name: (entry / "files" / name).read_bytes() for name in hashes}
+        files = {name: entry / "files" / name for name in hashes}
+        if any(file_sha256(path) != hashes[name] for name, path in files.items()):
+            return None
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
-    if any(hashlib.sha256(data).hexdigest() != hashes[name] for name, data in files.items()):
-        return None
-    return files
+    return Entry(files, dict(hashes))
 
 
 def canonical(value: object) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
 
 
-def store_entry(folder: Path, key: str, files: dict[str, bytes]) -> None:
-    """Write the entry into a staging folder, then rename it into place (a corrupt one is replaced)."""
+def store_entry(folder: Path, key: str, files: Path, digests: dict[str, str]) -> Path:
+    """Move ``files`` into a staging entry with its sealed manifest, then rename it into place."""
     folder.mkdir(parents=True, exist_ok=True)
     remove_stale(folder, "entry")
     staging = Path(tempfile.mkdtemp(prefix=f".entry-{os.getpid()}-", dir=folder))
+    target = folder / key
     try:
-        write_tree(staging / "files", files)
-        hashes = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
-        manifest = {"files": hashes, "seal": seal(folder.name, key, canonical(hashes))}
+        os.rename(files, staging / "files")
+        manifest = {"files": digests, "seal": seal(folder.name, key, canonical(digests))}
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        target = folder / key
         if target.exists():  # failed its manifest, or another build wrote it meanwhile
             shutil.rmtree(target, ignore_errors=True)
         os.rename(staging, target)
+    except OSError:
+        if (staging / "files").exists():
+            os.rename(staging / "files", files)  # give the files back to the build
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return target
 
 
 def prune(folder: Path, keep: int = KEEP) -> None:

@@ -8,14 +8,18 @@ failure (ODK/ROBOT report style). See https://www.w3.org/TR/shacl/#results.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store, serialize
 
 from .dataset import parse_turtle, read_query, read_text, union_query
 from .iris import PREFIXES, PROV_DERIVED_FROM, compact
+
+if TYPE_CHECKING:
+    from .build import Work
 
 SH = PREFIXES["sh"]
 
@@ -182,6 +186,12 @@ def intent(path: Path) -> str:
     """The check's first comment line: what it looks for."""
     first = read_text(path).splitlines()[0] if path.stat().st_size else ""
     return first.lstrip("# ").strip()
+
+
+def qc_stage(work: Work) -> None:
+    """Stage ``qc``: every check's failing rows (``qc.json``)."""
+    failures = run_qc(work.store(), work.layout.queries("qc"))
+    work.write_json("qc.json", [asdict(f) for f in failures])
 
 
 def run_qc(store: Store, checks: list[Path]) -> list[QCFailure]:

@@ -105,11 +105,11 @@ def test_crash_while_writing_keeps_previous_build(layout: Layout, tmp_path: Path
     out.mkdir()
     (out / "previous.txt").write_text("kept", encoding="utf-8")
 
-    def crash(folder: Path, *args) -> None:
+    def crash(work, folder: Path) -> None:
         (folder / "graph.ttl").write_text("half", encoding="utf-8")
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_module, "write_all", crash)
+    monkeypatch.setattr(build_module, "link_all", crash)
     with pytest.raises(KeyboardInterrupt):
         build(layout, out)
     assert snapshot(out) == {"previous.txt": b"kept"}

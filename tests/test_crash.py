@@ -24,13 +24,15 @@ from jikg.swap import remove_stale
 
 from .test_build import INPUTS, snapshot
 
-#: Where to kill: a name inside the staging folder that must exist first ("" = the folder itself).
+#: Where to kill: a name that must exist first in the build's staging folder (``.build-…``, where the
+#: outputs are linked, "" = the folder itself) or in its stages' folder (``.stages-…``, where each
+#: stage writes before its files go into the cache).
 KILL_POINTS = {
-    "staging-created": "",
-    "graph-files-written": "dataset.nq",
-    "release-files-half-written": "dist/graph.rdf",
-    "documentation-written": "dist/ontology.html",
-    "views-being-written": "views",
+    "staging-created": ".build",
+    "dataset-written": ".stages/dataset/dist/dataset.nq",
+    "release-files-half-written": ".stages/graph-files/dist/graph.rdf",
+    "documentation-written": ".stages/ontology-files/dist/ontology.html",
+    "views-being-written": ".stages/views/views",
 }
 
 
@@ -39,8 +41,10 @@ def start_build(root: Path) -> subprocess.Popen:
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def staging_folders(root: Path) -> list[Path]:
-    return sorted(p for p in root.glob(".build-*") if p.is_dir())
+def staging_folders(root: Path, kind: str = "*") -> list[Path]:
+    return sorted(
+        p for p in root.glob(f".{kind}-*") if p.is_dir() and p.name.startswith((".build-", ".stages-"))
+    )
 
 
 def kill_at(root: Path, point: str, limit: float = 60) -> bool:
@@ -49,9 +53,10 @@ def kill_at(root: Path, point: str, limit: float = 60) -> bool:
     deadline = time.monotonic() + limit
     try:
         while process.poll() is None and time.monotonic() < deadline:
-            prefix = f".build-{process.pid}-"
-            staging = [p for p in staging_folders(root) if p.name.startswith(prefix)]
-            if staging and (staging[0] / point).exists():
+            kind, _, inside = point.lstrip(".").partition("/")
+            prefix = f".{kind}-{process.pid}-"
+            staging = [p for p in staging_folders(root, kind) if p.name.startswith(prefix)]
+            if staging and (staging[0] / inside).exists():
                 os.kill(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
                 return True
@@ -88,7 +93,7 @@ def test_a_build_killed_while_writing_keeps_the_previous_build(project: Path, po
 def test_the_next_build_removes_what_killed_builds_left(project: Path) -> None:
     assert kill_at(project, KILL_POINTS["documentation-written"])
     dead = staging_folders(project)
-    running = project / f".build-{os.getpid()}-concurrent"  # a build of a process that still runs
+    running = project / f".stages-{os.getpid()}-concurrent"  # a build of a process that still runs
     running.mkdir()
     result = build(Layout(project))
     assert result.ok, result.report()

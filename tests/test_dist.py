@@ -13,8 +13,7 @@ import pytest
 import rdflib
 from pyoxigraph import NamedNode, Store
 
-from jikg.dist import write_dist
-from jikg.export import store_dumps
+from jikg.build import build
 from jikg.iris import PREFIXES, graph_iri
 from jikg.layout import Layout
 
@@ -29,26 +28,17 @@ TABLES = ["commitments.csv", "commitments.xlsx", "commitments.csv-metadata.json"
 PARSERS = ["pyoxigraph", "rdflib"]
 DCAT, DCTERMS, SPDX, VOID = (rdflib.Namespace(PREFIXES[p]) for p in ("dcat", "dcterms", "spdx", "void"))
 
-WRITE = """
-import sys
-from pathlib import Path
-from jikg.dataset import load_dataset
-from jikg.layout import Layout
-from jikg.dist import write_dist
-from jikg.export import store_dumps
-store = load_dataset(Layout())
-write_dist(Path(sys.argv[1]), store, Layout(), *store_dumps(store))
-"""
 
-
-def write(store: Store, layout: Layout, folder: Path) -> Path:
-    write_dist(folder, store, layout, *store_dumps(store))
-    return folder
+def write(layout: Layout, out: Path) -> Path:
+    """``dist/`` of a cold build of ``layout`` into ``out``."""
+    result = build(layout, out, cache=False)
+    assert result.ok, result.report()
+    return out / "dist"
 
 
 @pytest.fixture(scope="module")
-def dist(store: Store, layout: Layout, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write(store, layout, tmp_path_factory.mktemp("dist") / "dist")
+def dist(layout: Layout, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write(layout, tmp_path_factory.mktemp("dist") / "build")
 
 
 @pytest.fixture(scope="module")
@@ -206,9 +196,11 @@ def test_pages_load_nothing_from_elsewhere(dist: Path, name: str) -> None:
 def test_two_writes_are_byte_identical(tmp_path: Path) -> None:
     snapshots = []
     for seed in ("1", "2"):
-        out = tmp_path / f"dist-{seed}"
+        out = tmp_path / f"build-{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-c", WRITE, str(out)], check=True, env=env, capture_output=True)
+        command = [sys.executable, "-m", "jikg.cli", "build", "--no-cache", "--out", str(out)]
+        subprocess.run(command, check=True, env=env, capture_output=True)
+        out = out / "dist"
         snapshots.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert snapshots[0].keys() == snapshots[1].keys()
     assert [n for n in snapshots[0] if snapshots[0][n] != snapshots[1][n]] == []

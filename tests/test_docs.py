@@ -10,6 +10,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from jikg.dist import ontology_triples
 from jikg.docs import IndexPage, bilingual, docs_view, index_html, ontology_html
 from jikg.iris import PREFIXES
+from jikg.layout import Layout
 
 ONTOLOGY = NamedNode(PREFIXES["jikg"].rstrip("#"))
 HOSTILE = '<script>alert("x")</script>'
@@ -40,7 +41,7 @@ def test_labels_in_both_languages_become_one() -> None:
 
 
 def test_ontology_page_title_is_bilingual_once(store) -> None:
-    page = ontology_html(ontology_triples(store))
+    page = ontology_html(ontology_triples(Layout()))
     english = "Japan–India Digital Cooperation Knowledge Graph ontology"
     title = f"{english} (日印デジタル協力ナレッジグラフ・オントロジー)"
     assert f"<title>{title}</title>" in page
@@ -105,5 +106,5 @@ def test_index_page_escapes_every_text() -> None:
 
 def test_ontology_page_is_the_same_at_every_rendering(store) -> None:
     """Regression: pyLODE ordered owl:intersectionOf members by memory address."""
-    triples = ontology_triples(store)
+    triples = ontology_triples(Layout())
     assert len({ontology_html(triples) for _ in range(6)}) == 1

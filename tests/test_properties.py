@@ -25,15 +25,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple, parse, serialize
 
+from jikg.build import Work
 from jikg.dataset import XML_ILLEGAL, LoadError, load_file, parse_turtle
 from jikg.deref import entity_html
-from jikg.dist import write_graph_files
+from jikg.dist import graph_files_stage, graph_jsonld_stage
 from jikg.docs import IndexPage, index_html, ontology_html
 from jikg.export import sorted_nquads, sorted_ntriples
 from jikg.iris import PREFIXES, graph_iri
 from jikg.layout import Layout
 from jikg.querypage import page as page_html
 from jikg.results import Solutions
+from jikg.stagecache import StageCache
 
 from .conftest import DATA
 from .htmlcheck import Page, newlines
@@ -100,6 +102,19 @@ def literals(label: str, language: str, text: str) -> list[Quad]:
     ]
 
 
+def write_graph_files(folder: Path, graph_nt: bytes, dataset_nq: bytes) -> Path:
+    """The graph's six files, written by the build's own stages (``graph-files``, ``graph-jsonld``)."""
+    dist = folder / "dist"
+    dist.mkdir()
+    (dist / "graph.nt").write_bytes(graph_nt)
+    (dist / "dataset.nq").write_bytes(dataset_nq)
+    files = {f"dist/{name}": dist / name for name in ("graph.nt", "dataset.nq")}
+    work = Work(Layout(), folder, files, {}, StageCache(None), {})
+    graph_files_stage(work)
+    graph_jsonld_stage(work)
+    return dist
+
+
 @FAST
 @given(label=TEXT, text=TEXT, language=st.sampled_from(["en", "ja", "en-IN"]))
 def test_texts_round_trip_through_every_export(label: str, text: str, language: str) -> None:
@@ -107,8 +122,7 @@ def test_texts_round_trip_through_every_export(label: str, text: str, language: 
     quads = literals(label, language, text)
     expected = to_rdflib(quads)
     with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder)
-        write_graph_files(out, sorted_ntriples(quads), sorted_nquads(quads))
+        out = write_graph_files(Path(folder), sorted_ntriples(quads), sorted_nquads(quads))
         for name in ("graph.ttl", "graph.nt", "graph.jsonld", "graph.rdf"):
             for parser in ("pyoxigraph", "rdflib"):
                 assert_isomorphic(expected, read_graph(out / name, parser), f"{name} ({parser})")

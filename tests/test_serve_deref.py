@@ -13,10 +13,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from pyoxigraph import RdfFormat, Store, parse
+from pyoxigraph import RdfFormat, parse
 
-from jikg.dist import write_dist
-from jikg.export import store_dumps, write_nquads
+from jikg.build import build
 from jikg.layout import Layout
 
 HAS_OXIGRAPH = (Path(sys.executable).parent / "oxigraph").exists() or shutil.which("oxigraph") is not None
@@ -27,13 +26,11 @@ ACTIVITY = "id/activity/art2-sec4-item3"
 
 
 @pytest.fixture(scope="module")
-def server(store: Store, layout: Layout, tmp_path_factory: pytest.TempPathFactory):
+def server(layout: Layout, tmp_path_factory: pytest.TempPathFactory):
     from jikg.serve import ServeConfig, start
 
-    folder = tmp_path_factory.mktemp("served")
-    graph_nt, dataset_nq = store_dumps(store)
-    write_nquads(folder / "dataset.nq", dataset_nq)
-    write_dist(folder / "dist", store, layout, graph_nt, dataset_nq)
+    folder = tmp_path_factory.mktemp("served") / "build"
+    assert build(layout, folder, cache=False).ok
     config = ServeConfig(layout=layout, dataset=folder / "dataset.nq", port=0, quiet=True)
     running = start(config, thread=True, warn=lambda _: None)
     yield running.url

@@ -14,14 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from jikg import stagecache
+from jikg import build as build_module
+from jikg import pipeline, stagecache
 from jikg.build import build
 from jikg.cli import main, parser
 from jikg.layout import Layout
 
 from .test_build import copy_project, snapshot
 
-STAGES = ["shacl", "graph-jsonld", "ontology-docs", "views"]
+STAGES = [s.name for s in pipeline.STAGES if not s.option]
 LAZY = ("pyshacl", "pyvis", "pylode", "pyld", "rdflib", "networkx")
 PROBE = (
     "import sys; from jikg.cli import main; code = main({argv!r}); "
@@ -76,15 +77,15 @@ def test_a_warm_build_imports_none_of_the_stage_libraries(project: Layout, tmp_p
     assert done.stderr.strip() == ""
 
 
-def test_a_changed_graph_file_reruns_shacl_jsonld_and_views_not_the_ontology_docs(
+def test_a_changed_graph_file_reruns_what_reads_the_dataset_not_the_ontology_files(
     project: Layout, tmp_path: Path
 ) -> None:
     forums = project.root / "graphs" / "forums.ttl"
     edit(forums, 'skos:altLabel "UN"@en ;', 'skos:altLabel "UN"@en , "UNO"@en ;')
     result = build(project, tmp_path / "warm")
     assert result.ok, result.report()
-    assert result.stages.ran == ["shacl", "graph-jsonld", "views"]
-    assert result.stages.reused == ["ontology-docs"]
+    assert result.stages.ran == [s for s in STAGES if s != "ontology-files"]
+    assert result.stages.reused == ["ontology-files"]
     assert snapshot(tmp_path / "warm") == cold(project, tmp_path / "cold")
 
 
@@ -99,14 +100,14 @@ def test_a_changed_stage_input_reruns_that_stage_only(project: Layout, folder: s
 
 
 def test_changed_code_reruns_every_stage(project: Layout, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(stagecache, "code_version", lambda: "another version of jikg")
+    monkeypatch.setattr(build_module, "code_digest", lambda name: "another version of jikg")
     assert build(project).stages.ran == STAGES
 
 
 @pytest.mark.parametrize("damage", ["corrupt", "missing", "manifest"])
 def test_a_damaged_cache_entry_is_rebuilt_never_used(project: Layout, tmp_path: Path, damage: str) -> None:
     entry = next((project.root / ".cache" / "build" / "views").iterdir())
-    page = entry / "files" / "network.html"
+    page = entry / "files" / "views" / "network.html"
     if damage == "corrupt":
         page.write_bytes(page.read_bytes().replace(b"<html", b"<HTML", 1))
     elif damage == "missing":
@@ -135,7 +136,7 @@ def test_invalid_data_fails_the_same_way_from_the_cache(layout: Layout, tmp_path
         outcomes.append((code, capsys.readouterr()))
     assert outcomes[0] == outcomes[1] and outcomes[0][0] == 1
     assert not (broken.root / "build").exists()
-    results = next((broken.root / ".cache" / "build" / "shacl").iterdir()) / "files" / "results.json"
+    results = next((broken.root / ".cache" / "build" / "shacl").iterdir()) / "files" / "shacl.json"
     assert json.loads(results.read_text(encoding="utf-8")), "the failing results were not cached"
 
 
@@ -152,7 +153,7 @@ def plant(entry: Path, files: dict[str, bytes], seal: str | None = None) -> None
 def test_a_planted_entry_with_matching_hashes_is_rebuilt(project: Layout, tmp_path: Path) -> None:
     entry = next((project.root / ".cache" / "build" / "views").iterdir())
     files = stagecache.read_tree(entry / "files")
-    files["network.html"] = b"<html>planted</html>"
+    files["views/network.html"] = b"<html>planted</html>"
     plant(entry, files)
     result = build(project, tmp_path / "warm")
     assert result.stages.ran == ["views"]
@@ -189,7 +190,7 @@ def test_planted_conforming_shacl_results_do_not_publish_invalid_data(layout: La
     assert not build(broken).ok
     entry = next((broken.root / ".cache" / "build" / "shacl").iterdir())
     files = stagecache.read_tree(entry / "files")
-    files["results.json"] = b"[]"
+    files["shacl.json"] = b"[]"
     plant(entry, files)
     units = broken.root / ".cache" / "build" / "shacl-unit"  # only a partitioned (synthetic) corpus has units
     for unit in units.iterdir() if units.exists() else []:

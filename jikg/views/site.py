@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 from pyoxigraph import Store
@@ -24,6 +25,9 @@ from ..swap import OutputError, remove_tree, staging_folder, swap_in
 from . import analytics, cluster, compare, page, plan, render, tables, timeline
 from .background import forked
 from .project import Label, Projection, project
+
+if TYPE_CHECKING:
+    from ..build import Work
 
 VIS_NETWORK = Path(pyvis_network.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js"
 OWN_ASSETS = ("app.js", "app.css", "compare.js")
@@ -115,6 +119,11 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def views_stage(work: Work) -> None:
+    """Stage ``views``: every page of the dataset, into ``views/``."""
+    write_views(work.out / "views", work.store(), work.layout)
 
 
 def write_views(folder: Path, store: Store, layout: Layout | None = None) -> list[Written]:
