@@ -21,6 +21,7 @@ on Python term objects: at a million triples those took gigabytes.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -114,6 +115,45 @@ def partition(store: Store, union: bytes | None = None) -> Partitions:
         joined(core),
         witnesses(groups, lambda iri: owners[iri] in groups),
     )
+
+
+def object_term(line: bytes) -> bytes:
+    """An N-Triples line's object if it is an IRI or a blank node (a literal's last token never is)."""
+    return line[: -len(b" .")].rsplit(b" ", 1)[-1]
+
+
+def by_subject(lines: bytes) -> dict[bytes, list[bytes]]:
+    """N-Triples lines grouped by their subject."""
+    index: dict[bytes, list[bytes]] = defaultdict(list)
+    for line in lines.splitlines():
+        index[line.split(b" ", 1)[0]].append(line)
+    return index
+
+
+def reached(core: dict[bytes, list[bytes]], node: bytes) -> list[bytes]:
+    """The core's lines reachable forwards from ``node`` (``core``: :func:`by_subject`), sorted."""
+    todo, seen, lines = [node], {node}, []
+    while todo:
+        for line in core[todo.pop()]:
+            lines.append(line)
+            obj = object_term(line)
+            if obj in core and obj not in seen:
+                seen.add(obj)
+                todo.append(obj)
+    return sorted(lines)
+
+
+def reach_digest(core: dict[bytes, list[bytes]], part: bytes, memo: dict[bytes, bytes]) -> str:
+    """A digest of the core's lines reachable forwards from the objects of ``part``.
+
+    What SHACL reads about a partition's nodes when no shape walks backwards from a value
+    (``queries/shacl/nested-inverse-paths.rq``): its own triples and what they reach.
+    Each core node's reach is hashed once (``memo``); the part's digest is over the set.
+    """
+    seeds = {o for line in part.splitlines() if (o := object_term(line)) in core}
+    for seed in seeds - memo.keys():
+        memo[seed] = hashlib.blake2b(b"\n".join(reached(core, seed)), digest_size=16).digest()
+    return hashlib.blake2b(b"".join(sorted(memo[s] for s in seeds)), digest_size=16).hexdigest()
 
 
 def joined(lines: list[bytes]) -> bytes:

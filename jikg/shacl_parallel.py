@@ -35,7 +35,7 @@ from pyoxigraph import parse as parse_rdf
 
 from .iris import PREFIXES, XSD_STRING
 from .layout import Layout
-from .partition import CORE, Partitions, owner, partition
+from .partition import CORE, Partitions, by_subject, owner, partition, reach_digest
 from .stagecache import StageCache
 from .validate import SH, ShaclOutcome, ShapeResult, read_results, run_shacl, shacl_graph_class
 
@@ -93,12 +93,10 @@ def validate_partitioned(
     parts = partition(store, union)
     if not parts.parts:
         return validate_shacl(store, shapes_paths)
-    shapes = promoted_shapes(shapes_paths, layout or Layout())
-    from .pipeline import code_digest
-
-    salt = content_hash(code_digest("shacl").encode() + shapes) + content_hash(parts.core)
+    layout = layout or Layout()
+    shapes = promoted_shapes(shapes_paths, layout)
     units = [(CORE, parts.witnesses), *parts.parts.items()]
-    keys = {name: f"{salt}-{content_hash(data)}" for name, data in units}
+    keys = unit_keys(units, parts.core, shapes, layout)
     cache = cache or StageCache(None)
     done = {name: cached for name, _ in units if (cached := read_unit(cache, keys[name])) is not None}
     todo = [u for u in units if u[0] not in done]
@@ -107,6 +105,34 @@ def validate_partitioned(
         data = {ENTRY: json.dumps(entry, ensure_ascii=False).encode()}
         cache.put_bytes(UNITS, keys[name], data, keep=2 * len(units))
     return merge(done.values())
+
+
+def unit_keys(units: list[Unit], core: bytes, shapes: bytes, layout: Layout) -> dict[str, str]:
+    """Each unit's cache key: the code, the shapes, its triples, and the part of the core it depends on.
+
+    An agreement depends only on the core it reaches (:func:`jikg.partition.reach_digest`) unless a
+    shape walks backwards from a value node; then, like the core's own unit, on the whole core.
+    """
+    from .pipeline import code_digest
+
+    salt = content_hash(code_digest("shacl").encode() + shapes)
+    whole = content_hash(core)
+    index = None if walks_backwards(shapes, layout) else by_subject(core)
+    memo: dict[bytes, bytes] = {}
+
+    def core_part(name: str, data: bytes) -> str:
+        return whole if index is None or name == CORE else reach_digest(index, data, memo)
+
+    return {name: f"{salt}-{core_part(name, data)}-{content_hash(data)}" for name, data in units}
+
+
+def walks_backwards(shapes: bytes, layout: Layout) -> bool:
+    """Whether a shape checked on a value node has an inverse path (``nested-inverse-paths.rq``)."""
+    from .dataset import read_query
+
+    store = Store()
+    store.load(shapes, format=RdfFormat.N_TRIPLES)
+    return bool(store.query(read_query(layout.query("shacl", "nested-inverse-paths")), prefixes=PREFIXES))
 
 
 def promoted_shapes(paths: list[Path], layout: Layout) -> bytes:

@@ -13,6 +13,7 @@ from rdflib.compare import isomorphic
 
 from jikg import shacl_parallel
 from jikg.dataset import load_dataset
+from jikg.iris import graph_iri
 from jikg.layout import Layout
 from jikg.partition import iri_owner, partition, terms
 from jikg.shacl_parallel import validate_partitioned
@@ -81,6 +82,72 @@ def test_cache_revalidates_only_the_changed_partition(faulty: Path, tmp_path: Pa
     assert runs == [[], ["synth-00002"]]
     assert changed.results == validate_shacl(store, layout.shapes).results
     assert len(changed.violations) == len(first.violations) + 1
+
+
+def spy_units(monkeypatch) -> list[list[str]]:
+    """The units each validation runs (not taken from the cache)."""
+    runs: list[list[str]] = []
+    real = shacl_parallel.run_units
+
+    def spy(units, *args):
+        runs.append(sorted(name for name, _ in units))
+        return real(units, *args)
+
+    monkeypatch.setattr(shacl_parallel, "run_units", spy)
+    return runs
+
+
+def test_a_core_change_revalidates_only_the_agreements_that_reach_it(
+    faulty: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from pyoxigraph import Literal, NamedNode, Quad
+
+    layout = Layout(extras=(faulty,))
+    store = load_dataset(layout)
+    cache = StageCache(tmp_path / "cache")
+    validate_partitioned(store, layout.shapes, cache=cache, workers=1)
+    runs = spy_units(monkeypatch)
+    comment = NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+    unreached = NamedNode("https://w3id.org/jikg/id/org/reached-by-no-agreement")
+    store.add(Quad(unreached, comment, Literal("a curated fact"), NamedNode(graph_iri("organisations"))))
+    assert (
+        validate_partitioned(store, layout.shapes, cache=cache, workers=1).results
+        == validate_shacl(store, layout.shapes).results
+    )
+    assert runs[-1] == [""], "only the core's own unit should run"
+    parts = partition(store)
+    reached = {terms(line)[2] for line in parts.parts["synth-00002"].splitlines()} - {None}
+    core_subjects = {terms(line)[0] for line in parts.core.splitlines()}
+    target = sorted(reached & core_subjects)[0].decode()[1:-1]
+    store.add(Quad(NamedNode(target), comment, Literal("changed"), NamedNode(graph_iri("organisations"))))
+    changed = validate_partitioned(store, layout.shapes, cache=cache, workers=1)
+    assert "synth-00002" in runs[-1] and "" in runs[-1]
+    assert changed.results == validate_shacl(store, layout.shapes).results
+
+
+def test_a_shape_walking_back_from_a_value_makes_every_agreement_depend_on_the_whole_core(
+    layout: Layout, tmp_path: Path
+) -> None:
+    shapes = tmp_path / "nested.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <urn:x:> .\n"
+        "ex:A a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:node ex:B ] .\n"
+        "ex:B a sh:NodeShape ; sh:property [ sh:path [ sh:inversePath ex:q ] ; sh:minCount 1 ] .\n",
+        encoding="utf-8",
+    )
+    nested = shacl_parallel.promoted_shapes([shapes], layout)
+    assert shacl_parallel.walks_backwards(nested, layout)
+    assert not shacl_parallel.walks_backwards(shacl_parallel.promoted_shapes(layout.shapes, layout), layout)
+    units = [("", b""), ("a", b"<urn:x:a> <urn:x:p> <urn:x:core> .\n")]
+    core = b"<urn:x:core> <urn:x:r> <urn:x:z> .\n"
+    other = core + b"<urn:x:elsewhere> <urn:x:q> <urn:x:core> .\n"
+    keys = [shacl_parallel.unit_keys(units, c, nested, layout)["a"] for c in (core, other)]
+    assert keys[0] != keys[1], "a triple pointing at a reached node must count when a shape walks back"
+    flat = shacl_parallel.promoted_shapes(layout.shapes, layout)
+    keys = [shacl_parallel.unit_keys(units, c, flat, layout)["a"] for c in (core, other)]
+    assert keys[0] == keys[1]
+    changed = core + b"<urn:x:z> <urn:x:r> <urn:x:y> .\n"
+    assert shacl_parallel.unit_keys(units, changed, flat, layout)["a"] != keys[0], "a reached triple changed"
 
 
 @pytest.fixture(scope="module")
