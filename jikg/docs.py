@@ -28,6 +28,12 @@ Three fixes for pyLODE 3.3.4 itself, all applied in :func:`import_pylode`:
 - its namespace section walks every bound namespace for every term of every triple
   (a fifth of the page's time); :func:`make_namespaces` gives the same section from
   the distinct terms.
+
+Its page is then made accessible (:func:`accessible`): ``lang="en"`` on ``<html>``, and
+pyLODE's colours that fail WCAG 2 AA contrast on its white page (orange, light sky blue,
+grey, its logo's green and yellow: 1.5 to 3.95 to 1) darkened in their own hue to at
+least 4.5 to 1 (https://www.w3.org/TR/WCAG21/#contrast-minimum). axe-core checks the page
+(``tests/test_accessibility.py``).
 """
 
 from __future__ import annotations
@@ -51,6 +57,14 @@ DCTERMS_TITLE = PREFIXES["dcterms"] + "title"
 RAW_NAMES = (DCTERMS_TITLE, PREFIXES["schema"] + "name")
 SCRIPT_IRI = re.compile(r"(?i)\s*(javascript|vbscript|data):")
 MARKUP = str.maketrans({"<": "&lt;", ">": "&gt;", "[": "&#91;", "]": "&#93;"})
+#: pyLODE 3.3.4's colours below 4.5:1 on white, darkened in their hue (contrast on white in comments).
+CONTRAST_CSS = """
+        .sup-c, .sup-con { color: #ad5700; }  /* was orange, 1.97 → 5.07 */
+        .sup-fp { color: #1a6fa3; }  /* was lightskyblue, 1.72 → 5.46 */
+        #pylode { color: #767676; }  /* was grey, 3.95 → 4.54 */
+        #pylode #p { color: #2a7d3a; }  /* was #329545, 3.80 → 5.13 */
+        #pylode #y { color: #866900; }  /* was #f9cb33, 1.54 → 5.21 */
+"""
 
 
 def bilingual(labels: list[Literal]) -> list[Literal]:
@@ -150,7 +164,16 @@ def ontology_html(triples: list[Triple]) -> str:
     graph = Graph().parse(data=serialize(view, format=RdfFormat.N_TRIPLES).decode(), format="nt")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
-    return import_pylode()(ontology=graph, sort_subjects=True).make_html()
+    return accessible(import_pylode()(ontology=graph, sort_subjects=True).make_html())
+
+
+def accessible(page: str) -> str:
+    """pyLODE's page with ``lang="en"`` on ``<html>`` and :data:`CONTRAST_CSS` after its own style sheet."""
+    for old, new in (("<html>", '<html lang="en">'), ("</head>", f"<style>{CONTRAST_CSS}</style>\n</head>")):
+        if page.count(old) != 1:
+            raise ValueError(f"pyLODE's page has {page.count(old)} {old!r}, not one (jikg.docs.accessible)")
+        page = page.replace(old, new)
+    return page
 
 
 @dataclass

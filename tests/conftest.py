@@ -42,6 +42,19 @@ def store(layout: Layout) -> Store:
 
 
 @pytest.fixture(scope="session")
+def built(store: Store, layout: Layout, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with the release files (``dist/``) and the views (``views/``) of the real dataset, once."""
+    from jikg.dist import write_dist
+    from jikg.export import store_dumps
+    from jikg.views.site import write_views
+
+    root = tmp_path_factory.mktemp("built")
+    write_dist(root / "dist", store, layout, *store_dumps(store))
+    write_views(root / "views", store, layout)
+    return root
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Debian's headless Chromium through Playwright, one for every browser test of the session.
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
 from jikg.dist import ontology_triples
-from jikg.docs import IndexPage, bilingual, docs_view, index_html, ontology_html
+from jikg.docs import CONTRAST_CSS, IndexPage, accessible, bilingual, docs_view, index_html, ontology_html
 from jikg.iris import PREFIXES
 from jikg.layout import Layout
 
@@ -46,6 +47,18 @@ def test_ontology_page_title_is_bilingual_once(store) -> None:
     title = f"{english} (日印デジタル協力ナレッジグラフ・オントロジー)"
     assert f"<title>{title}</title>" in page
     assert "Agreement合意文書" not in page and "Agreement (合意文書)" in page
+
+
+def test_ontology_page_has_a_language_and_readable_colours(store) -> None:
+    """axe-core found no ``lang`` and 12 colour-contrast failures on pyLODE's page (test_accessibility)."""
+    page = ontology_html(ontology_triples(store))
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert page.index(CONTRAST_CSS) > page.index("color:lightskyblue"), "the fixes follow pyLODE's own style"
+
+
+def test_accessible_fails_loudly_if_pylode_changes_its_markup() -> None:
+    with pytest.raises(ValueError, match="<html>"):
+        accessible('<!DOCTYPE html>\n<html class="x"><head></head></html>')
 
 
 def test_ontology_page_escapes_literals() -> None:

@@ -525,6 +525,7 @@
     toggle.textContent = t('toggle');
     toggle.lang = state.lang === 'en' ? 'ja' : 'en';
     document.getElementById('view-title').textContent = pick(data.view.title);
+    document.getElementById('network').setAttribute('aria-label', pick(data.view.title));
     if (data.clusters) { document.getElementById('scale-note').textContent = pick(data.clusters.note); }
     document.title = pick(data.view.title) + ' — ' + t('site');
     buildFilters();
