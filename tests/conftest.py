@@ -42,15 +42,13 @@ def store(layout: Layout) -> Store:
 
 
 @pytest.fixture(scope="session")
-def built(store: Store, layout: Layout, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with the release files (``dist/``) and the views (``views/``) of the real dataset, once."""
-    from jikg.dist import write_dist
-    from jikg.export import store_dumps
-    from jikg.views.site import write_views
+def built(layout: Layout, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cold build of the real dataset, once: the release files (``dist/``), the views (``views/``)…"""
+    from jikg.build import build
 
-    root = tmp_path_factory.mktemp("built")
-    write_dist(root / "dist", store, layout, *store_dumps(store))
-    write_views(root / "views", store, layout)
+    root = tmp_path_factory.mktemp("built") / "build"
+    result = build(layout, root, cache=False)
+    assert result.ok, result.report()
     return root
 
 

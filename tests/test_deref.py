@@ -108,7 +108,7 @@ def test_unknown_iri_is_404_and_unacceptable_type_is_406(store: Store) -> None:
 
 
 def test_well_known_void(store: Store) -> None:
-    dataset = NamedNode("https://w3id.org/jikg/dataset/0.1.0")
+    dataset = NamedNode("https://w3id.org/jikg/dataset/1.0.0")
     void = [Quad(dataset, NamedNode(PREFIXES["void"] + "triples"), Literal(3)).triple]
     response = resolve(store, "/.well-known/void", "text/turtle", void)
     assert response.status == 200 and b"void:triples 3" in response.body

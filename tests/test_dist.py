@@ -13,9 +13,7 @@ import pytest
 import rdflib
 from pyoxigraph import NamedNode, Store
 
-from jikg.build import build
 from jikg.iris import PREFIXES, graph_iri
-from jikg.layout import Layout
 
 from .rdfcompare import assert_isomorphic, by_graph, read_graph, read_named_graphs, to_rdflib
 
@@ -29,16 +27,9 @@ PARSERS = ["pyoxigraph", "rdflib"]
 DCAT, DCTERMS, SPDX, VOID = (rdflib.Namespace(PREFIXES[p]) for p in ("dcat", "dcterms", "spdx", "void"))
 
 
-def write(layout: Layout, out: Path) -> Path:
-    """``dist/`` of a cold build of ``layout`` into ``out``."""
-    result = build(layout, out, cache=False)
-    assert result.ok, result.report()
-    return out / "dist"
-
-
 @pytest.fixture(scope="module")
-def dist(layout: Layout, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write(layout, tmp_path_factory.mktemp("dist") / "build")
+def dist(built: Path) -> Path:
+    return built / "dist"
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +125,7 @@ def test_one_distribution_per_file_with_size_and_checksum(dist: Path, catalog: r
         assert catalog.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
         assert str(catalog.value(checksum, SPDX.checksumValue)) == hashlib.sha256(data).hexdigest(), name
         assert catalog.value(node, DCAT.downloadURL) == node
-        assert str(node).endswith(f"/releases/0.1.0/{name}")
+        assert str(node).endswith(f"/releases/1.0.0/{name}")
         for prop in (DCAT.mediaType, DCTERMS.license, DCTERMS.issued, DCTERMS.modified, DCTERMS.title):
             assert catalog.value(node, prop) is not None, f"{name} has no {prop}"
 
@@ -144,19 +135,19 @@ def test_versions_and_dates_come_from_the_ontology_header(store: Store, catalog:
     modified = next(
         store.quads_for_pattern(header, NamedNode(PREFIXES["dcterms"] + "modified"), None, None)
     ).object
-    version = catalog.value(rdflib.URIRef("https://w3id.org/jikg/dataset/0.1.0"), DCAT.version)
-    assert str(version) == "0.1.0"
+    version = catalog.value(rdflib.URIRef("https://w3id.org/jikg/dataset/1.0.0"), DCAT.version)
+    assert str(version) == "1.0.0"
     dates = set(catalog.objects(None, DCTERMS.issued)) | set(catalog.objects(None, DCTERMS.modified))
     first_release = rdflib.Literal("2026-11-25", datatype=rdflib.XSD.date)
     assert dates <= {rdflib.Literal(modified.value, datatype=rdflib.XSD.date), first_release}
     ontology = rdflib.URIRef("https://w3id.org/jikg/ontology")
     assert catalog.value(ontology, DCAT.hasCurrentVersion) == rdflib.URIRef(
-        "https://w3id.org/jikg/ontology/0.1.0"
+        "https://w3id.org/jikg/ontology/1.0.0"
     )
 
 
 def test_void_counts_and_links(store: Store, void: rdflib.Graph) -> None:
-    dataset = rdflib.URIRef("https://w3id.org/jikg/dataset/0.1.0")
+    dataset = rdflib.URIRef("https://w3id.org/jikg/dataset/1.0.0")
     triples = {q.triple for q in store}
     assert int(void.value(dataset, VOID.triples)) == len(triples)
     assert int(void.value(dataset, VOID.properties)) == len({t.predicate for t in triples})
@@ -204,3 +195,11 @@ def test_two_writes_are_byte_identical(tmp_path: Path) -> None:
         snapshots.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert snapshots[0].keys() == snapshots[1].keys()
     assert [n for n in snapshots[0] if snapshots[0][n] != snapshots[1][n]] == []
+
+
+def test_the_release_page_says_how_to_cite_this_version(dist: Path) -> None:
+    page = (dist / "index.html").read_text(encoding="utf-8")
+    cite = page[page.index("<h2>How to cite</h2>") : page.index("<h2>How to query</h2>")]
+    assert "version 1.0.0 [data set], released 2026-12-05. https://w3id.org/jikg/dataset/1.0.0" in cite
+    assert "@misc{jikg-1.0.0," in cite
+    assert "howpublished = {\\url{https://w3id.org/jikg/dataset/1.0.0}}" in cite

@@ -51,7 +51,7 @@ def test_ontology_page_title_is_bilingual_once(store) -> None:
 
 def test_ontology_page_has_a_language_and_readable_colours(store) -> None:
     """axe-core found no ``lang`` and 12 colour-contrast failures on pyLODE's page (test_accessibility)."""
-    page = ontology_html(ontology_triples(store))
+    page = ontology_html(ontology_triples(Layout()))
     assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert page.index(CONTRAST_CSS) > page.index("color:lightskyblue"), "the fixes follow pyLODE's own style"
 

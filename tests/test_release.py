@@ -46,12 +46,12 @@ def bump(layout: Layout, version: str, prior: str, date: str) -> None:
     """Declare ``version`` in the ontology header and the changelog, as a curator would."""
     ontology = layout.root / "ontology" / "jikg.ttl"
     text = ontology.read_text(encoding="utf-8")
-    text = text.replace('owl:versionInfo "0.1.0"', f'owl:versionInfo "{version}"')
+    text = text.replace('owl:versionInfo "1.0.0"', f'owl:versionInfo "{version}"')
     text = text.replace(
-        "<https://w3id.org/jikg/ontology/0.1.0>", f"<https://w3id.org/jikg/ontology/{version}>"
+        "<https://w3id.org/jikg/ontology/1.0.0>", f"<https://w3id.org/jikg/ontology/{version}>"
     )
     text = text.replace(
-        'dcterms:modified "2026-11-25"^^xsd:date ;',
+        'dcterms:modified "2026-12-05"^^xsd:date ;',
         f'dcterms:modified "{date}"^^xsd:date ;\n'
         f"    owl:priorVersion <https://w3id.org/jikg/ontology/{prior}> ;",
     )
@@ -59,68 +59,68 @@ def bump(layout: Layout, version: str, prior: str, date: str) -> None:
     changelog = layout.root / "CHANGELOG.md"
     section = f"## [{version}] - {date}\n### Changed\n- A test release.\n\n"
     changelog.write_text(
-        changelog.read_text(encoding="utf-8").replace("## [0.1.0]", section + "## [0.1.0]"), "utf-8"
+        changelog.read_text(encoding="utf-8").replace("## [1.0.0]", section + "## [1.0.0]"), "utf-8"
     )
 
 
 @pytest.fixture(scope="module")
 def first(layout: Layout, tmp_path_factory: pytest.TempPathFactory) -> Layout:
-    """A project copy with 0.1.0 published."""
+    """A project copy with 1.0.0 published."""
     copy = project(layout, tmp_path_factory.mktemp("project"))
-    assert main(["--root", str(copy.root), "release", "0.1.0"]) == 0
+    assert main(["--root", str(copy.root), "release", "1.0.0"]) == 0
     return copy
 
 
 def test_release_writes_the_dist_files_with_checksums(first: Layout) -> None:
-    folder = releases_dir(first) / "0.1.0"
-    assert published(releases_dir(first)) == ["0.1.0"]
+    folder = releases_dir(first) / "1.0.0"
+    assert published(releases_dir(first)) == ["1.0.0"]
     assert {"graph.ttl", "catalog.ttl", "index.html", "ontology.html", "SHA256SUMS"} <= set(files(folder))
     verify_checksums(folder)
-    assert [p.name for p in releases_dir(first).iterdir()] == ["0.1.0"], "no staging folder left behind"
+    assert [p.name for p in releases_dir(first).iterdir()] == ["1.0.0"], "no staging folder left behind"
 
 
 def test_a_published_version_is_never_overwritten(first: Layout, capsys) -> None:
-    folder = releases_dir(first) / "0.1.0"
+    folder = releases_dir(first) / "1.0.0"
     before = files(folder)
-    assert main(["--root", str(first.root), "release", "0.1.0"]) == EXIT_REFUSED
+    assert main(["--root", str(first.root), "release", "1.0.0"]) == EXIT_REFUSED
     assert "already published" in capsys.readouterr().err
     assert files(folder) == before
 
 
-@pytest.mark.parametrize("version", ["0.2.0", "v1", "1.0"])
+@pytest.mark.parametrize("version", ["1.1.0", "v1", "1.0"])
 def test_a_version_the_sources_do_not_declare_is_refused(first: Layout, version: str, capsys) -> None:
     assert main(["--root", str(first.root), "release", version]) == EXIT_REFUSED
     err = capsys.readouterr().err
     assert "owl:versionInfo" in err or "not a version" in err
-    assert published(releases_dir(first)) == ["0.1.0"]
+    assert published(releases_dir(first)) == ["1.0.0"]
 
 
 def test_the_next_version_links_to_the_prior_one(layout: Layout, tmp_path: Path, capsys) -> None:
     copy = project(layout, tmp_path)
-    assert main(["--root", str(copy.root), "release", "0.1.0"]) == 0
-    bump(copy, "0.2.0", prior="0.1.0", date="2026-12-01")
-    assert main(["--root", str(copy.root), "release", "0.2.0"]) == 0, capsys.readouterr().err
-    catalog = rdflib.Graph().parse(releases_dir(copy) / "0.2.0" / "catalog.ttl")
-    version = rdflib.URIRef("https://w3id.org/jikg/dataset/0.2.0")
+    assert main(["--root", str(copy.root), "release", "1.0.0"]) == 0
+    bump(copy, "1.1.0", prior="1.0.0", date="2026-12-10")
+    assert main(["--root", str(copy.root), "release", "1.1.0"]) == 0, capsys.readouterr().err
+    catalog = rdflib.Graph().parse(releases_dir(copy) / "1.1.0" / "catalog.ttl")
+    version = rdflib.URIRef("https://w3id.org/jikg/dataset/1.1.0")
     assert catalog.value(version, DCAT.previousVersion) == rdflib.URIRef(
-        "https://w3id.org/jikg/dataset/0.1.0"
+        "https://w3id.org/jikg/dataset/1.0.0"
     )
-    assert str(catalog.value(version, rdflib.DCTERMS.issued)) == "2026-12-01"
-    assert 'href="../0.1.0/index.html"' in (releases_dir(copy) / "0.2.0" / "index.html").read_text("utf-8")
+    assert str(catalog.value(version, rdflib.DCTERMS.issued)) == "2026-12-10"
+    assert 'href="../1.0.0/index.html"' in (releases_dir(copy) / "1.1.0" / "index.html").read_text("utf-8")
 
 
 def test_a_wrong_prior_version_or_changelog_date_is_refused(first: Layout, tmp_path: Path, capsys) -> None:
     copy = project(Layout(first.root), tmp_path)
     shutil.copytree(releases_dir(first), releases_dir(copy))
-    bump(copy, "0.2.0", prior="0.0.9", date="2026-12-01")
+    bump(copy, "1.1.0", prior="0.9.9", date="2026-12-10")
     changelog = copy.root / "CHANGELOG.md"
     changelog.write_text(
-        changelog.read_text("utf-8").replace("## [0.2.0] - 2026-12-01", "## [0.2.0] - 2026-12-02")
+        changelog.read_text("utf-8").replace("## [1.1.0] - 2026-12-10", "## [1.1.0] - 2026-12-11")
     )
-    assert main(["--root", str(copy.root), "release", "0.2.0"]) == EXIT_REFUSED
+    assert main(["--root", str(copy.root), "release", "1.1.0"]) == EXIT_REFUSED
     err = capsys.readouterr().err
-    assert "owl:priorVersion" in err and "0.1.0" in err and "## [0.2.0] - 2026-12-01" in err
-    assert published(releases_dir(copy)) == ["0.1.0"]
+    assert "owl:priorVersion" in err and "1.0.0" in err and "## [1.1.0] - 2026-12-10" in err
+    assert published(releases_dir(copy)) == ["1.0.0"]
 
 
 def test_published_releases_are_intact(layout: Layout) -> None:

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from pyoxigraph import RdfFormat, parse
 
-from jikg.build import build
 from jikg.layout import Layout
 
 HAS_OXIGRAPH = (Path(sys.executable).parent / "oxigraph").exists() or shutil.which("oxigraph") is not None
@@ -26,11 +25,10 @@ ACTIVITY = "id/activity/art2-sec4-item3"
 
 
 @pytest.fixture(scope="module")
-def server(layout: Layout, tmp_path_factory: pytest.TempPathFactory):
+def server(layout: Layout, built: Path):
     from jikg.serve import ServeConfig, start
 
-    folder = tmp_path_factory.mktemp("served") / "build"
-    assert build(layout, folder, cache=False).ok
+    folder = built
     config = ServeConfig(layout=layout, dataset=folder / "dataset.nq", port=0, quiet=True)
     running = start(config, thread=True, warn=lambda _: None)
     yield running.url
