@@ -61,29 +61,6 @@ def test_partitioned_equals_single(faulty: Path, workers: int) -> None:
     assert split.results == single.results
 
 
-def test_cache_revalidates_only_the_changed_partition(faulty: Path, tmp_path: Path, monkeypatch) -> None:
-    layout = Layout(extras=(faulty,))
-    store = load_dataset(layout)
-    cache = StageCache(tmp_path / "cache")
-    first = validate_partitioned(store, layout.shapes, cache=cache, workers=1)
-    runs: list[list[str]] = []
-    real = shacl_parallel.run_units
-
-    def spy(units, *args):
-        runs.append(sorted(name for name, _ in units))
-        return real(units, *args)
-
-    monkeypatch.setattr(shacl_parallel, "run_units", spy)
-    assert validate_partitioned(store, layout.shapes, cache=cache, workers=1).results == first.results
-    agreement = "https://w3id.org/jikg/id/agreement/synth-00002"
-    spoilt = next(q for q in store if q.subject.value == agreement and "date_doc" in q.predicate.value)
-    store.remove(spoilt)
-    changed = validate_partitioned(store, layout.shapes, cache=cache, workers=1)
-    assert runs == [[], ["synth-00002"]]
-    assert changed.results == validate_shacl(store, layout.shapes).results
-    assert len(changed.violations) == len(first.violations) + 1
-
-
 def spy_units(monkeypatch) -> list[list[str]]:
     """The units each validation runs (not taken from the cache)."""
     runs: list[list[str]] = []
@@ -95,6 +72,22 @@ def spy_units(monkeypatch) -> list[list[str]]:
 
     monkeypatch.setattr(shacl_parallel, "run_units", spy)
     return runs
+
+
+def test_cache_revalidates_only_the_changed_partition(faulty: Path, tmp_path: Path, monkeypatch) -> None:
+    layout = Layout(extras=(faulty,))
+    store = load_dataset(layout)
+    cache = StageCache(tmp_path / "cache")
+    first = validate_partitioned(store, layout.shapes, cache=cache, workers=1)
+    runs = spy_units(monkeypatch)
+    assert validate_partitioned(store, layout.shapes, cache=cache, workers=1).results == first.results
+    agreement = "https://w3id.org/jikg/id/agreement/synth-00002"
+    spoilt = next(q for q in store if q.subject.value == agreement and "date_doc" in q.predicate.value)
+    store.remove(spoilt)
+    changed = validate_partitioned(store, layout.shapes, cache=cache, workers=1)
+    assert runs == [[], ["synth-00002"]]
+    assert changed.results == validate_shacl(store, layout.shapes).results
+    assert len(changed.violations) == len(first.violations) + 1
 
 
 def test_a_core_change_revalidates_only_the_agreements_that_reach_it(
