@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
@@ -179,11 +180,14 @@ def run_stage(row: Stage, work: Work, out: Path) -> Entry:
         return entry
     for name in (*row.writes, *row.keeps):  # the folders the stage writes into
         (out / name).parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
     module, function = row.run.split(":")
     own = Work(work.layout, out, work.files, work.digests, work.cache, work.stores)
     getattr(import_module(module), function)(own)
     check_written(row, out)
-    return work.cache.put(row.name, key, out)
+    entry = work.cache.put(row.name, key, out)
+    work.cache.seconds[row.name] = time.perf_counter() - started
+    return entry
 
 
 def input_parts(row: Stage, work: Work) -> list[bytes]:

@@ -50,8 +50,9 @@ def run_build(args: argparse.Namespace) -> int:
         print(f"build failed: {result.out_dir} left as it was", file=sys.stderr)
         return EXIT_INVALID
     print(f"wrote {len(result.written)} files to {result.out_dir}")
-    ran, reused = result.stages.ran, result.stages.reused
-    print(f"stages run: {', '.join(ran) or 'none'}; reused from the cache: {len(reused)}")
+    seconds, reused = result.stages.seconds, result.stages.reused
+    ran = ", ".join(f"{name} {seconds.get(name, 0):.1f} s" for name in result.stages.ran) or "none"
+    print(f"stages run: {ran}; reused from the cache: {len(reused)}")
     return 0
 
 

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 from pyoxigraph import NamedNode, Quad, Store, Triple
 
 from .dataset import parse_turtle, read_query
-from .docs import IndexPage, index_html, ontology_html
 from .export import sorted_triples, write_rdfxml, write_trig, write_turtle
 from .iris import PREFIXES, expand, graph_iri
 from .jsonld import write_context, write_jsonld
@@ -41,7 +40,8 @@ from .metadata import (
     release_of,
     void_triples,
 )
-from .pages import human_size
+from .ontology_page import ontology_html
+from .pages import IndexPage, human_size, index_html
 from .report import counts
 
 if TYPE_CHECKING:

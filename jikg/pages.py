@@ -1,4 +1,4 @@
-"""HTML pages from the templates in ``jikg/templates/``: offline, escaped, stable.
+"""Pages from the templates in ``jikg/templates/`` (the release's index here): offline, escaped, stable.
 
 Jinja2 with autoescaping on, so every value a template shows is escaped (a label
 holding ``<script>`` is shown, never run); the pages load nothing from elsewhere
@@ -8,6 +8,7 @@ holding ``<script>`` is shown, never run); the pages load nothing from elsewhere
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -39,3 +40,36 @@ def human_size(size: int) -> str:
         if size >= factor:
             return f"{size / factor:.1f} {unit}"
     return f"{size} B"
+
+
+@dataclass
+class IndexPage:
+    """What the release's index page shows."""
+
+    title: str
+    title_ja: str
+    description: str
+    description_ja: str
+    version: str
+    date: str
+    prior: str
+    licence: str
+    publisher: str
+    dataset: str
+    versioned: str
+    ontology: str
+    ontology_version: str
+    uri_space: str
+    endpoint: str
+    examples: list[str]
+    triples: int
+    entities: int
+    graphs: list[tuple[str, int]]
+    classes: list[tuple[str, int]]
+    example_query: str
+    downloads: list[dict] = field(default_factory=list)
+
+
+def index_html(page: IndexPage) -> str:
+    """The index page of a release."""
+    return render("index.html", title=f"{page.title} — release {page.version}", r=page)

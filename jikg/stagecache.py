@@ -126,6 +126,8 @@ class StageCache:
     #: The stages this build ran (missed) and reused (hit), in order: what the tests look at.
     ran: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
+    #: Seconds each stage that ran took (its function and storing its files).
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def get(self, stage: str, key: str, record: bool = True) -> Entry | None:
         """The entry, or None (no cache, no entry, or an entry that fails its manifest).

@@ -9,9 +9,10 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
 from jikg.dist import ontology_triples
-from jikg.docs import CONTRAST_CSS, IndexPage, accessible, bilingual, docs_view, index_html, ontology_html
 from jikg.iris import PREFIXES
 from jikg.layout import Layout
+from jikg.ontology_page import CONTRAST_CSS, accessible, bilingual, docs_view, ontology_html
+from jikg.pages import IndexPage, index_html
 
 ONTOLOGY = NamedNode(PREFIXES["jikg"].rstrip("#"))
 HOSTILE = '<script>alert("x")</script>'

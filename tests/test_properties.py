@@ -29,10 +29,11 @@ from jikg.build import Work
 from jikg.dataset import XML_ILLEGAL, LoadError, load_file, parse_turtle
 from jikg.deref import entity_html
 from jikg.dist import graph_files_stage, graph_jsonld_stage
-from jikg.docs import IndexPage, index_html, ontology_html
 from jikg.export import sorted_nquads, sorted_ntriples
 from jikg.iris import PREFIXES, graph_iri
 from jikg.layout import Layout
+from jikg.ontology_page import ontology_html
+from jikg.pages import IndexPage, index_html
 from jikg.querypage import page as page_html
 from jikg.results import Solutions
 from jikg.stagecache import StageCache

@@ -14,10 +14,10 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 from jikg.cli import main
 from jikg.deref import entity_html
-from jikg.docs import ontology_html
 from jikg.export import write_rdfxml
 from jikg.iris import PREFIXES
 from jikg.jsonld import compacted
+from jikg.ontology_page import ontology_html
 from jikg.query import canned_queries, locate
 from jikg.results import Graph, serialize_graph
 

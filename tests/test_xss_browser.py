@@ -18,8 +18,9 @@ import pytest
 from pyoxigraph import RdfFormat, Store, parse
 
 from jikg.dataset import load_file
-from jikg.docs import IndexPage, index_html, ontology_html
 from jikg.layout import Layout
+from jikg.ontology_page import ontology_html
+from jikg.pages import IndexPage, index_html
 from jikg.serve import Running, ServeConfig, start
 
 from .conftest import DATA, fixture_store

@@ -1,4 +1,4 @@
-"""Documentation of a release: the ontology's pages (pyLODE) and the index page.
+"""The ontology's documentation page (pyLODE), made safe, stable and accessible.
 
 pyLODE 3.3.4 (pinned: 3.4.1 fails at import) renders the ontology. It is given a
 *documentation view* of the ontology, not the ontology itself:
@@ -40,12 +40,10 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
 
-from pyoxigraph import Literal, NamedNode, Quad, Triple
+from pyoxigraph import Literal, NamedNode, Triple
 
 from .iris import PREFIXES, RDF_TYPE, RDFS_LABEL
-from .pages import render
 
 LABELS = tuple(
     PREFIXES[p] + n
@@ -171,45 +169,6 @@ def accessible(page: str) -> str:
     """pyLODE's page with ``lang="en"`` on ``<html>`` and :data:`CONTRAST_CSS` after its own style sheet."""
     for old, new in (("<html>", '<html lang="en">'), ("</head>", f"<style>{CONTRAST_CSS}</style>\n</head>")):
         if page.count(old) != 1:
-            raise ValueError(f"pyLODE's page has {page.count(old)} {old!r}, not one (jikg.docs.accessible)")
+            raise ValueError(f"pyLODE's page has {page.count(old)} {old!r}, not one: see accessible()")
         page = page.replace(old, new)
     return page
-
-
-@dataclass
-class IndexPage:
-    """What the release's index page shows."""
-
-    title: str
-    title_ja: str
-    description: str
-    description_ja: str
-    version: str
-    date: str
-    prior: str
-    licence: str
-    publisher: str
-    dataset: str
-    versioned: str
-    ontology: str
-    ontology_version: str
-    uri_space: str
-    endpoint: str
-    examples: list[str]
-    triples: int
-    entities: int
-    graphs: list[tuple[str, int]]
-    classes: list[tuple[str, int]]
-    example_query: str
-    downloads: list[dict] = field(default_factory=list)
-
-
-def index_html(page: IndexPage) -> str:
-    """The index page of a release."""
-    return render("index.html", title=f"{page.title} — release {page.version}", r=page)
-
-
-def quads_of_graph(quads: list[Quad], graph: str) -> list[Triple]:
-    """The triples of one named graph, in the order given."""
-    name = NamedNode(graph)
-    return [q.triple for q in quads if q.graph_name == name]
