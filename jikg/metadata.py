@@ -84,10 +84,17 @@ class Release:
         return value.value if value is not None else ""
 
 
-def description_store(store: Store, layout: Layout) -> Store:
-    """A store with ``store``'s named graphs and ``metadata/dataset.ttl`` as its default graph."""
+def description_store(store: Store, layout: Layout, graph: str | None = None) -> Store:
+    """A store of ``store``'s named graphs (or only ``graph``), ``metadata/dataset.ttl`` as its default graph.
+
+    The release alone (:func:`release_of`) needs only the ontology's graph: at a million triples,
+    copying every graph takes seconds.
+    """
     described = Store()
-    described.extend(q for q in store if not isinstance(q.graph_name, DefaultGraph))
+    if graph is None:
+        described.extend(q for q in store if not isinstance(q.graph_name, DefaultGraph))
+    else:
+        described.extend(store.quads_for_pattern(None, None, None, NamedNode(graph)))
     path = metadata_path(layout)
     if not path.exists():
         raise LoadError(f"{path}:1: missing: the release description (licence, publisher, base IRIs)")
