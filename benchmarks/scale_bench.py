@@ -229,10 +229,11 @@ def prepare(agreements: int, folder: Path) -> tuple[Path, Path]:
 
 #: The project's inputs, copied so the benchmark's cache and edits stay out of the checkout.
 INPUTS = ("sources", "ontology", "graphs", "shapes", "queries", "metadata")
-#: One curated file changed, as a curator would: one that the agreements reach, one they do not.
+#: One curated file changed, as a curator would: a forum no synthetic agreement cites, and a person the
+#: agreements reach (through the organisations they name and those organisations' posts).
 EDITS = {
-    "forums.ttl (reached)": ("graphs/forums.ttl", '"UN"@en ;', '"UN"@en , "UNO"@en ;'),
-    "people.ttl (not reached)": ("graphs/people.ttl", 'label "Yoji Muto"@en', 'label "Yōji Mutō"@en'),
+    "forums.ttl (not reached)": ("graphs/forums.ttl", '"UN"@en ;', '"UN"@en , "UNO"@en ;'),
+    "people.ttl (reached)": ("graphs/people.ttl", 'label "Yoji Muto"@en', 'label "Yōji Mutō"@en'),
 }
 
 
@@ -363,7 +364,7 @@ def import_check() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10, 100], help="agreements per corpus")
-    parser.add_argument("--full", action="store_true", help="also ~1M triples (1,045 agreements)")
+    parser.add_argument("--full", action="store_true", help="also ~1M triples (845 agreements)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per CQ, median (default: %(default)s)")
     parser.add_argument("--limit", type=int, default=60, help="seconds before rdflib work is cut off")
     engines = ["project", "pyoxigraph", "rdflib", "server", "build"]
@@ -376,7 +377,7 @@ def main() -> None:
         return worker(args)
     machine = f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     print(f"{platform.node()}: {machine}")
-    sizes = args.sizes + ([1045] if args.full else [])
+    sizes = args.sizes + ([845] if args.full else [])
     folder = Path(tempfile.mkdtemp(prefix="jikg-scale-"))
     try:
         for agreements in sizes:

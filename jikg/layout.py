@@ -52,6 +52,16 @@ class Layout:
         return sorted(p.relative_to(self.root).as_posix() for p in self.root.glob(pattern) if p.is_file())
 
     @property
+    def releases(self) -> Path:
+        """Published versions, ``releases/VERSION/`` (committed, never edited)."""
+        return self.root / "releases"
+
+    @property
+    def changelog(self) -> Path:
+        """``CHANGELOG.md``: a section per published version."""
+        return self.root / "CHANGELOG.md"
+
+    @property
     def build(self) -> Path:
         """The default output folder, ``build/``."""
         return self.root / "build"

@@ -60,7 +60,7 @@ def semver(version: str) -> tuple[int, int, int]:
 
 def releases_dir(layout: Layout) -> Path:
     """Where published versions live: ``releases/`` beside the sources."""
-    return layout.root / "releases"
+    return layout.releases
 
 
 def published(folder: Path) -> list[str]:
@@ -156,8 +156,6 @@ def release(layout: Layout, version: str, releases: Path | None = None) -> Path:
         if not result.ok:
             raise ReleaseRefused(f"release {version} refused: the build failed\n{result.report()}")
         dist = result.out_dir / "dist"
-        check_declared(
-            version, read_header(dist / "ontology.ttl"), published(folder), layout.root / "CHANGELOG.md"
-        )
+        check_declared(version, read_header(dist / "ontology.ttl"), published(folder), layout.changelog)
         copy_in(dist, target)
     return target
