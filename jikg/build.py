@@ -13,18 +13,33 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .layout import Layout
-from .pipeline import ALIASES, EXTRAS, GATE, STAGES, Stage, code_digest, is_project_input, written_before
+from .pipeline import (
+    ALIASES,
+    EXTRAS,
+    GATE,
+    STAGES,
+    Stage,
+    code_digest,
+    is_project_input,
+    stage,
+    written_before,
+)
 from .report import qc_text, shacl_text, summary_text
 from .stagecache import Entry, StageCache, file_sha256, stage_key
 from .swap import OutputError, exclusive, remove_tree, staging_folder, swap_in
 from .validate import QCFailure, ShaclOutcome, ShapeResult
+
+#: One store load at a time (two stages on two threads may both ask for it first).
+STORE_LOCK = threading.Lock()
 
 if TYPE_CHECKING:
     from pyoxigraph import Store
@@ -53,14 +68,15 @@ class Work:
         return json.loads(self.read(name))
 
     def store(self) -> Store:
-        """The dataset as written (``dist/dataset.nq``), loaded once per build."""
+        """The dataset as written (``dist/dataset.nq``), loaded once per build (stages share it)."""
         digest = self.digests["dist/dataset.nq"]
-        if digest not in self.stores:
-            from .dataset import load_nquads
+        with STORE_LOCK:
+            if digest not in self.stores:
+                from .dataset import load_nquads
 
-            self.stores.clear()
-            self.stores[digest] = load_nquads(self.path("dist/dataset.nq"))
-        return self.stores[digest]
+                self.stores.clear()
+                self.stores[digest] = load_nquads(self.path("dist/dataset.nq"))
+            return self.stores[digest]
 
     def keep_store(self, store: Store) -> None:
         """Offer the store this stage wrote out as ``dist/dataset.nq`` to the stages after it."""
@@ -131,11 +147,16 @@ class BuildResult:
 
 
 def build(
-    layout: Layout | None = None, out_dir: Path | None = None, reason: bool = False, cache: bool = True
+    layout: Layout | None = None,
+    out_dir: Path | None = None,
+    reason: bool = False,
+    cache: bool = True,
+    jobs: int | None = None,
 ) -> BuildResult:
     """Build the graph; write ``out_dir`` only if it validates (and, with ``reason``, is consistent).
 
-    ``cache=False`` runs every stage (and no cache is read or written).
+    ``cache=False`` runs every stage (and no cache is read or written); ``jobs``: how many
+    stages may run at once once the checks pass (default: one per core).
     """
     layout = layout or Layout()
     out_dir = out_dir or layout.build
@@ -144,7 +165,7 @@ def build(
         options = {"reason"} if reason else set()
         scratch = staging_folder(out_dir, "stages")
         try:
-            work = run_stages(layout, scratch, result, options)
+            work = run_stages(layout, scratch, result, options, jobs or os.cpu_count() or 1)
             if result.ok:
                 result.written = write_outputs(work, out_dir)
         finally:
@@ -152,29 +173,71 @@ def build(
     return result
 
 
-def run_stages(layout: Layout, scratch: Path, result: BuildResult, options: set[str]) -> Work:
-    """Run (or reuse) each stage of the table in order; stop at the gate if the checks fail."""
+def run_stages(layout: Layout, scratch: Path, result: BuildResult, options: set[str], jobs: int = 1) -> Work:
+    """Run (or reuse) the stages: the checks in order, then, if they pass, the rest ``jobs`` at a time.
+
+    A stage starts once every earlier stage that writes what it reads is done (``make -j``);
+    each writes only its own files, so the outputs do not depend on the order.
+    """
     work = Work(layout, scratch, {}, {}, result.stages, {})
-    gate = [s.name for s in STAGES].index(GATE)
-    for index, row in enumerate(STAGES):
-        if index >= gate:
-            result.take(work)
-            if not result.ok:
-                return work
-        if row.option and row.option not in options:
-            continue
-        entry = run_stage(row, work, scratch / row.name)
-        work.files.update(entry.files)
-        work.digests.update(entry.digests)
-        if "" in work.stores:  # the stage wrote this store out as the dataset
-            work.stores[work.digests["dist/dataset.nq"]] = work.stores.pop("")
+    rows = [row for row in STAGES if not row.option or row.option in options]
+    gate = next(i for i, row in enumerate(rows) if STAGES.index(row) >= STAGES.index(stage(GATE)))
+    for row in rows[:gate]:
+        finish(work, row, run_stage(row, work, scratch / row.name))
+    result.take(work)
+    if result.ok:
+        run_parallel(rows[gate:], work, scratch, result, jobs)
+    order = {row.name: index for index, row in enumerate(STAGES)}
+    for names in (result.stages.ran, result.stages.reused):
+        names.sort(key=order.__getitem__)
     result.take(work)
     return work
 
 
+def run_parallel(rows: list[Stage], work: Work, scratch: Path, result: BuildResult, jobs: int) -> None:
+    """Run ``rows`` on ``jobs`` threads, each once the stages it depends on are done."""
+    done: set[str] = set()
+    pending, running = list(rows), {}
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        while pending or running:
+            for row in [r for r in pending if depends_on(r, rows) <= done][: max(1, jobs) - len(running)]:
+                pending.remove(row)
+                running[pool.submit(run_stage, row, work, scratch / row.name)] = row
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                row = running.pop(future)
+                finish(work, row, future.result())
+                done.add(row.name)
+            result.take(work)
+            if not result.ok:  # the reasoner found the data inconsistent: nothing more to write
+                for future in running:
+                    future.result()
+                return
+
+
+def depends_on(row: Stage, rows: list[Stage]) -> set[str]:
+    """The stages of ``rows`` before ``row`` that write something ``row`` reads."""
+    earlier = rows[: rows.index(row)]
+    wrote = {r.name: dict.fromkeys(r.writes + r.keeps) for r in earlier}
+    return {name for name, names in wrote.items() for read in row.reads if written_before(read, names)}
+
+
+def finish(work: Work, row: Stage, entry: Entry) -> None:
+    """Record a stage's files for the stages after it."""
+    work.files.update(entry.files)
+    work.digests.update(entry.digests)
+    if "" in work.stores:  # the stage wrote this store out as the dataset
+        work.stores[work.digests["dist/dataset.nq"]] = work.stores.pop("")
+
+
 def run_stage(row: Stage, work: Work, out: Path) -> Entry:
-    """The stage's files: from the cache, or written by its function into ``out`` and stored."""
-    key = stage_key(row.name, code_digest(row.name), input_parts(row, work))
+    """The stage's files: from the cache, or written by its function into ``out`` and stored.
+
+    What it reads is taken when it starts; the stages it depends on are done by then.
+    """
+    files, digests = dict(work.files), dict(work.digests)
+    own = Work(work.layout, out, files, digests, work.cache, work.stores)
+    key = stage_key(row.name, code_digest(row.name), input_parts(row, own))
     entry = work.cache.get(row.name, key)
     if entry is not None:
         return entry
@@ -182,7 +245,6 @@ def run_stage(row: Stage, work: Work, out: Path) -> Entry:
         (out / name).parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     module, function = row.run.split(":")
-    own = Work(work.layout, out, work.files, work.digests, work.cache, work.stores)
     getattr(import_module(module), function)(own)
     check_written(row, out)
     entry = work.cache.put(row.name, key, out)

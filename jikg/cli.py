@@ -40,7 +40,8 @@ def run_build(args: argparse.Namespace) -> int:
 
     layout = Layout(args.root.resolve(), tuple(path.resolve() for path in args.extra))
     try:
-        result = build(layout, args.out.resolve() if args.out else None, args.reason, not args.no_cache)
+        out = args.out.resolve() if args.out else None
+        result = build(layout, out, args.reason, not args.no_cache, args.jobs)
     except ReasonerUnavailable as error:
         print(f"error: --reason: {error}", file=sys.stderr)
         return EXIT_UNAVAILABLE
@@ -202,6 +203,13 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="a cold build: run every stage, neither read nor write the caches in ROOT/.cache "
         "(by default a stage whose inputs are unchanged reuses its last output)",
+    )
+    build.add_argument(
+        "--jobs",
+        "-j",
+        type=above_zero(int),
+        metavar="N",
+        help="run up to N stages at once after the checks (default: one per core; 1 runs them in order)",
     )
     build.set_defaults(func=run_build)
     add_synth_parser(commands)

@@ -50,3 +50,16 @@ def test_a_stage_is_keyed_on_its_own_modules_not_the_whole_package() -> None:
 def test_a_library_is_keyed_with_what_it_requires() -> None:
     versions = library_versions(("pyshacl",))
     assert {"pyshacl", "rdflib", "owlrl"} <= set(versions)
+
+
+@pytest.mark.parametrize("index", range(len(STAGES)), ids=NAMES)
+def test_no_stage_reads_what_a_later_stage_writes(index: int) -> None:
+    """A stage's inputs are fixed when it starts: only earlier stages write them (also on threads).
+
+    An optional stage (``--reason``) replaces what it writes for the stages after it, by design.
+    """
+    row = STAGES[index]
+    later = [n for s in STAGES[index + 1 :] if not s.option for n in (*s.writes, *s.keeps)]
+    for read in row.reads:
+        if not is_project_input(read):
+            assert not [n for n in later if fnmatchcase(n, read) or n.startswith(read)], f"{row.name}: {read}"
