@@ -156,7 +156,8 @@ def build(
     """Build the graph; write ``out_dir`` only if it validates (and, with ``reason``, is consistent).
 
     ``cache=False`` runs every stage (and no cache is read or written); ``jobs``: how many
-    stages may run at once once the checks pass (default: one per core).
+    stages may run at once once the checks pass (default 1: on 2 cores two at once saved 4-6 s
+    of 60-100 s at 1M triples and cost 0.8 GB more memory, ``docs/performance.md``).
     """
     layout = layout or Layout()
     out_dir = out_dir or layout.build
@@ -165,7 +166,7 @@ def build(
         options = {"reason"} if reason else set()
         scratch = staging_folder(out_dir, "stages")
         try:
-            work = run_stages(layout, scratch, result, options, jobs or os.cpu_count() or 1)
+            work = run_stages(layout, scratch, result, options, jobs or 1)
             if result.ok:
                 result.written = write_outputs(work, out_dir)
         finally:

@@ -209,7 +209,7 @@ def parser() -> argparse.ArgumentParser:
         "-j",
         type=above_zero(int),
         metavar="N",
-        help="run up to N stages at once after the checks (default: one per core; 1 runs them in order)",
+        help="run up to N stages at once after the checks (default: 1, in order; more uses more memory)",
     )
     build.set_defaults(func=run_build)
     add_synth_parser(commands)
