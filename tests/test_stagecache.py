@@ -200,3 +200,9 @@ def test_planted_conforming_shacl_results_do_not_publish_invalid_data(layout: La
     result = build(broken)
     assert not result.ok and "shacl" in result.stages.ran
     assert not (broken.root / "build").exists()
+
+
+def test_stages_run_two_at_a_time_write_the_same_bytes(project: Layout, tmp_path: Path) -> None:
+    result = build(project, tmp_path / "parallel", cache=False, jobs=2)
+    assert result.ok and result.stages.ran == STAGES, "the stages are listed in the table's order"
+    assert snapshot(tmp_path / "parallel") == cold(project, tmp_path / "cold")
