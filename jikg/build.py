@@ -38,6 +38,8 @@ from .stagecache import Entry, StageCache, file_sha256, stage_key
 from .swap import OutputError, exclusive, remove_tree, staging_folder, swap_in
 from .validate import QCFailure, ShaclOutcome, ShapeResult
 
+#: The checks' results a build reads back (:meth:`BuildResult.take`).
+RESULTS = {"counts.json", "shacl.json", "qc.json", "reasoning.json"}
 #: One store load at a time (two stages on two threads may both ask for it first).
 STORE_LOCK = threading.Lock()
 
@@ -78,8 +80,14 @@ class Work:
                 self.stores[digest] = load_nquads(self.path("dist/dataset.nq"))
             return self.stores[digest]
 
-    def keep_store(self, store: Store) -> None:
-        """Offer the store this stage wrote out as ``dist/dataset.nq`` to the stages after it."""
+    def write_dataset(self, store: Store) -> None:
+        """Write ``store`` as the dataset (``dist/graph.nt``, ``dist/dataset.nq``: sorted, blank nodes
+        canonical) and offer it to the stages after this one, which would otherwise load those."""
+        from .export import store_dumps
+
+        graph_nt, dataset_nq = store_dumps(store)
+        self.write("dist/graph.nt", graph_nt)
+        self.write("dist/dataset.nq", dataset_nq)
         self.stores.clear()
         self.stores[""] = store
 
@@ -131,10 +139,8 @@ class BuildResult:
         names = work.files
         if "counts.json" in names:
             counted = work.json("counts.json")
-            self.triples, self.graphs, self.classes = (
-                counted["triples"],
-                *map(dict, (counted["graphs"], counted["classes"])),
-            )
+            self.triples = counted["triples"]
+            self.graphs, self.classes = dict(counted["graphs"]), dict(counted["classes"])
         if "shacl.json" in names:
             self.shacl = ShaclOutcome(None, [ShapeResult(**r) for r in work.json("shacl.json")])
         if "qc.json" in names:
@@ -199,17 +205,20 @@ def run_parallel(rows: list[Stage], work: Work, scratch: Path, result: BuildResu
     """Run ``rows`` on ``jobs`` threads, each once the stages it depends on are done."""
     done: set[str] = set()
     pending, running = list(rows), {}
-    with ThreadPoolExecutor(max(1, jobs)) as pool:
+    with ThreadPoolExecutor(jobs) as pool:
         while pending or running:
-            for row in [r for r in pending if depends_on(r, rows) <= done][: max(1, jobs) - len(running)]:
+            for row in [r for r in pending if depends_on(r, rows) <= done][: jobs - len(running)]:
                 pending.remove(row)
                 running[pool.submit(run_stage, row, work, scratch / row.name)] = row
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            results = False
             for future in finished:
                 row = running.pop(future)
                 finish(work, row, future.result())
                 done.add(row.name)
-            result.take(work)
+                results |= bool(RESULTS & set(row.keeps))
+            if results:  # a stage wrote a check's result (the reasoner's verdict)
+                result.take(work)
             if not result.ok:  # the reasoner found the data inconsistent: nothing more to write
                 for future in running:
                     future.result()

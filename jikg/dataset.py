@@ -254,13 +254,7 @@ def load_dataset(layout: Layout | None = None) -> Store:
 
 def dataset_stage(work: Work) -> None:
     """Stage ``dataset``: load and derive, then the sorted, canonical dumps every later stage reads."""
-    from .export import store_dumps
-
-    store = load_dataset(work.layout)
-    graph_nt, dataset_nq = store_dumps(store)
-    work.write("dist/graph.nt", graph_nt)
-    work.write("dist/dataset.nq", dataset_nq)
-    work.keep_store(store)
+    work.write_dataset(load_dataset(work.layout))
 
 
 def union_query(store: Store, query: str):

@@ -14,7 +14,6 @@ checks), one row or an error naming what is missing.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Store, Triple
 from .dataset import LoadError, parse_turtle, read_query
 from .iris import PREFIXES
 from .layout import Layout
+from .stagecache import file_sha256
 
 XSD = PREFIXES["xsd"]
 DCAT = PREFIXES["dcat"]
@@ -49,8 +49,7 @@ class FileFacts:
 
     @classmethod
     def of(cls, path: Path) -> FileFacts:
-        data = path.read_bytes()
-        return cls(path.name, len(data), hashlib.sha256(data).hexdigest())
+        return cls(path.name, path.stat().st_size, file_sha256(path))
 
     def quads(self, node: NamedNode) -> list[Quad]:
         """The facts as default-graph quads about ``node`` (a scratch IRI)."""

@@ -131,11 +131,17 @@ def code_digest(stage_name: str) -> str:
     files (templates, assets), its libraries' versions and their requirements', and Python's."""
     row = stage(stage_name)
     digest = hashlib.sha256(sys.version.encode())
-    for path in sorted(modules_of(row.run.split(":")[0])) + package_data():
-        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in [*sorted(modules_of(row.run.split(":")[0])), *package_data()]:
+        digest.update(file_part(path))
     for name, version in sorted(library_versions(row.libraries).items()):
         digest.update(f"{name}=={version}\0".encode())
     return digest.hexdigest()
+
+
+@cache
+def file_part(path: Path) -> bytes:
+    """A package file's name and SHA-256, once per run (the stages share most of their modules)."""
+    return path.relative_to(PACKAGE).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest()
 
 
 def module_path(module: str) -> Path | None:
@@ -148,7 +154,8 @@ def module_path(module: str) -> Path | None:
     return None
 
 
-def imported(path: Path, module: str) -> set[str]:
+@cache
+def imported(path: Path, module: str) -> frozenset[str]:
     """The ``jikg`` modules one file imports, at the top or inside functions (resolved relative imports).
 
     Imports under ``if TYPE_CHECKING:`` are for annotations only, and are left out.
@@ -164,11 +171,11 @@ def imported(path: Path, module: str) -> set[str]:
             if target.split(".")[0] == "jikg":
                 found.add(target)
                 found.update(f"{target}.{a.name}" for a in node.names)  # `from . import page`
-    return found
+    return frozenset(found)
 
 
 def runtime_nodes(tree: ast.AST) -> list[ast.AST]:
-    """Every node of ``tree`` but those under ``if TYPE_CHECKING:``."""
+    """Every statement of ``tree`` (imports are statements), but those under ``if TYPE_CHECKING:``."""
     nodes, todo = [], [tree]
     while todo:
         node = todo.pop()
@@ -176,8 +183,12 @@ def runtime_nodes(tree: ast.AST) -> list[ast.AST]:
         if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
             todo.extend(node.orelse)
             continue
-        todo.extend(ast.iter_child_nodes(node))
+        todo.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, STATEMENTS))
     return nodes
+
+
+#: What can hold a statement (an ``except`` clause and a ``case`` are not statements themselves).
+STATEMENTS = (ast.stmt, ast.excepthandler, ast.match_case)
 
 
 def modules_of(module: str) -> set[Path]:
@@ -197,10 +208,11 @@ def modules_of(module: str) -> set[Path]:
     return seen
 
 
-def package_data() -> list[Path]:
+@cache
+def package_data() -> tuple[Path, ...]:
     """The package's files that are not Python (templates, scripts and styles of the pages)."""
     files = (p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    return sorted(p for p in files if p.suffix not in (".py", ".pyc"))
+    return tuple(sorted(p for p in files if p.suffix not in (".py", ".pyc")))
 
 
 def library_versions(names: tuple[str, ...]) -> dict[str, str]:
@@ -209,28 +221,25 @@ def library_versions(names: tuple[str, ...]) -> dict[str, str]:
     todo = list(names)
     while todo:
         name = canonical_name(todo.pop())
-        if name in versions:
-            continue
-        try:
-            dist = metadata.distribution(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "absent"
-            continue
-        versions[name] = dist.version
-        todo.extend(required(dist))
+        if name not in versions:
+            versions[name], requires = distribution(name)
+            todo.extend(requires)
     return versions
 
 
-def required(dist: metadata.Distribution) -> list[str]:
-    """The names a distribution requires unconditionally or on this platform (not its extras)."""
+@cache
+def distribution(name: str) -> tuple[str, tuple[str, ...]]:
+    """A distribution's version ("absent" if not installed) and the names it requires unconditionally
+    or on this platform (not its extras); looked up once per run."""
     from packaging.requirements import Requirement
 
-    names = []
-    for text in dist.requires or []:
-        requirement = Requirement(text)
-        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-            names.append(requirement.name)
-    return names
+    try:
+        dist = metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        return "absent", ()
+    requirements = [Requirement(text) for text in dist.requires or []]
+    kept = (r.name for r in requirements if r.marker is None or r.marker.evaluate({"extra": ""}))
+    return dist.version, tuple(kept)
 
 
 def canonical_name(name: str) -> str:

@@ -126,16 +126,11 @@ def owl_rl_closure(ntriples: bytes) -> list[Triple]:
 
 def reasoning_stage(work: Work) -> None:
     """Stage ``reasoning`` (``--reason``): the dataset with its OWL 2 RL closure, and its new counts."""
-    from .export import store_dumps
     from .report import write_counts
 
     store = work.store()
-    found = reason(store)
-    work.write_json("reasoning.json", asdict(found))
-    graph_nt, dataset_nq = store_dumps(store)
-    work.write("dist/graph.nt", graph_nt)
-    work.write("dist/dataset.nq", dataset_nq)
-    work.keep_store(store)
+    work.write_json("reasoning.json", asdict(reason(store)))
+    work.write_dataset(store)
     write_counts(work, store)
 
 

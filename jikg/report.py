@@ -32,16 +32,11 @@ def write_counts(work: Work, store: Store) -> None:
 
     ``counts.json`` keeps the queries' order (``summary.json`` sorts its keys) for the summary's text.
     """
-    layout = work.layout
-    summary = {
-        "triples": len(store),
-        "graphs": counts(store, layout.query("report", "graph-counts")),
-        "classes": counts(store, layout.query("report", "class-counts")),
-    }
-    work.write_json("summary.json", summary)
-    work.write(
-        "counts.json", json.dumps({k: list(v.items()) if k != "triples" else v for k, v in summary.items()})
-    )
+    graphs = counts(store, work.layout.query("report", "graph-counts"))
+    classes = counts(store, work.layout.query("report", "class-counts"))
+    work.write_json("summary.json", {"triples": len(store), "graphs": graphs, "classes": classes})
+    ordered = {"triples": len(store), "graphs": list(graphs.items()), "classes": list(classes.items())}
+    work.write("counts.json", json.dumps(ordered))
 
 
 def counts_stage(work: Work) -> None:

@@ -6,8 +6,8 @@ its own nodes; the core is validated with one witness per inverse link (see
 ``jikg.partition``). The results equal those of one run over the whole graph
 (``tests/test_scale.py`` checks it). Each unit's results are an entry of the one stage
 cache (:mod:`jikg.stagecache`, stage ``shacl-unit``: sealed, verified, confined), keyed
-by the code and package versions, the shapes, the core and the unit's triples: a build
-re-validates only the agreements whose triples (or whose core, shapes or code) changed.
+by the code, the shapes, the unit's triples and the part of the core it reaches
+(:func:`unit_keys`): a build re-validates only the agreements where one of those changed.
 """
 
 from __future__ import annotations
@@ -85,8 +85,7 @@ def validate_partitioned(
     """Validate ``store`` partition by partition (in parallel); the same results as ``validate_shacl``.
 
     ``union``: the store's union graph as distinct N-Triples lines, if the caller has it.
-    ``layout``: the project whose ``queries/shacl/`` is used. A unit's cache key covers the
-    code and package versions (as the stage cache's does), the shapes and the unit's data.
+    ``layout``: the project whose ``queries/shacl/`` is used. Each unit's cache key: :func:`unit_keys`.
     """
     from .validate import validate_shacl
 

@@ -1,12 +1,12 @@
 """Reuse a build stage's outputs when nothing it reads has changed.
 
-A stage (SHACL, the ontology's documentation, the JSON-LD of the graph, the views)
-is keyed by a SHA-256 over what it reads (the sorted, canonical N-Triples or
-N-Quads of its part of the graph, the files it reads) and what produces it (every
-file of the ``jikg`` package, the installed distributions, the Python version).
-An entry is a folder ``.cache/build/<stage>/<key>/`` holding the stage's files and
-``MANIFEST.json`` with the SHA-256 of each; entries are written into a staging
-folder and renamed into place, so a killed build leaves no half entry.
+Every stage of the table (:mod:`jikg.pipeline`) and every SHACL unit is keyed
+(:func:`stage_key`) by a SHA-256 over what it reads and what produces it
+(:func:`jikg.pipeline.code_digest`: its modules, the package's data files, its libraries'
+versions, Python's). An entry is a folder ``.cache/build/<stage>/<key>/`` holding the
+stage's files and ``MANIFEST.json`` with the SHA-256 of each; entries are written into a
+staging folder and renamed into place, so a killed build leaves no half entry; the build
+hard-links their files into ``build/``.
 
 The cache is input too (a CI system restores it from elsewhere), so nothing in it is
 trusted as written. A manifest is sealed with an HMAC under a secret of this user on
@@ -37,7 +37,6 @@ MANIFEST = "MANIFEST.json"
 SECRET = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jikg" / "cache-secret"
 #: Entries kept per stage (the most recently used).
 KEEP = 4
-PACKAGE = Path(__file__).resolve().parent
 
 
 def stage_key(stage: str, code: str, parts: Iterable[bytes]) -> str:
@@ -83,12 +82,6 @@ def safe_name(name: object) -> bool:
         return False
     path = PurePosixPath(name)
     return not path.is_absolute() and all(part not in ("", ".", "..") for part in path.parts)
-
-
-def read_tree(folder: Path, names: Iterable[str] | None = None) -> dict[str, bytes]:
-    """The files under ``folder`` (or only ``names``) by relative path."""
-    paths = [folder / n for n in names] if names is not None else sorted(folder.rglob("*"))
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in paths if p.is_file()}
 
 
 def write_tree(folder: Path, files: dict[str, bytes]) -> None:

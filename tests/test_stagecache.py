@@ -140,6 +140,12 @@ def test_invalid_data_fails_the_same_way_from_the_cache(layout: Layout, tmp_path
     assert json.loads(results.read_text(encoding="utf-8")), "the failing results were not cached"
 
 
+def read_tree(folder: Path) -> dict[str, bytes]:
+    """The files under ``folder`` by relative path."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
+
+
 def plant(entry: Path, files: dict[str, bytes], seal: str | None = None) -> None:
     """Replace an entry's files and write a manifest whose hashes match them, as an attacker can."""
     shutil.rmtree(entry / "files")
@@ -152,7 +158,7 @@ def plant(entry: Path, files: dict[str, bytes], seal: str | None = None) -> None
 
 def test_a_planted_entry_with_matching_hashes_is_rebuilt(project: Layout, tmp_path: Path) -> None:
     entry = next((project.root / ".cache" / "build" / "views").iterdir())
-    files = stagecache.read_tree(entry / "files")
+    files = read_tree(entry / "files")
     files["views/network.html"] = b"<html>planted</html>"
     plant(entry, files)
     result = build(project, tmp_path / "warm")
@@ -162,7 +168,7 @@ def test_a_planted_entry_with_matching_hashes_is_rebuilt(project: Layout, tmp_pa
 
 def test_a_manifest_naming_a_path_outside_its_entry_is_ignored(project: Layout, tmp_path: Path) -> None:
     entry = next((project.root / ".cache" / "build" / "views").iterdir())
-    files = stagecache.read_tree(entry / "files")
+    files = read_tree(entry / "files")
     files["../../../../escaped.txt"] = b"written outside the entry"
     hashes = {n: stagecache.hashlib.sha256(d).hexdigest() for n, d in files.items()}
     seal = stagecache.seal("views", entry.name, stagecache.canonical(hashes))  # even sealed here
@@ -189,7 +195,7 @@ def test_planted_conforming_shacl_results_do_not_publish_invalid_data(layout: La
     edit(broken.root / "graphs" / "activities.ttl", "jikg:area jarea:semiconductor-ecosystem", "")
     assert not build(broken).ok
     entry = next((broken.root / ".cache" / "build" / "shacl").iterdir())
-    files = stagecache.read_tree(entry / "files")
+    files = read_tree(entry / "files")
     files["shacl.json"] = b"[]"
     plant(entry, files)
     units = broken.root / ".cache" / "build" / "shacl-unit"  # only a partitioned (synthetic) corpus has units
