@@ -17,9 +17,17 @@ def messages(layout: Layout, fixture: str, check: str) -> list[str]:
 
 
 def test_duplicate_labels_clash_only_within_one_specific_class(layout: Layout) -> None:
-    rows = messages(layout, "labels.ttl", "duplicate-label-violation")
+    rows = [r for r in messages(layout, "labels.ttl", "duplicate-label-violation") if " and <" in r]
     assert len(rows) == 1
     assert "org/ministry-a" in rows[0] and "org/ministry-b" in rows[0]
+
+
+def test_one_language_under_two_subtags_is_two_labels(layout: Layout) -> None:
+    """What the label shapes leave to QC: sh:uniqueLang lets @ja beside @ja-JP pass."""
+    rows = [r for r in messages(layout, "labels.ttl", "duplicate-label-violation") if " and <" not in r]
+    assert len(rows) == 2
+    assert any("org/agency-d" in r and '"@ja and' in r and '"@ja-jp:' in r.lower() for r in rows)
+    assert any("org/agency-e" in r and "Bureau E" in r and "Office E" in r for r in rows)
 
 
 def test_activity_needs_one_bullet_among_its_sources(layout: Layout) -> None:
