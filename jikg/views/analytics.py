@@ -21,8 +21,8 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..background import forked
 from . import centrality
-from .background import forked
 from .project import ALT_SEPARATOR
 
 SEED = 20250825

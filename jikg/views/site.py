@@ -19,11 +19,11 @@ import networkx as nx
 from pyoxigraph import Store
 from pyvis import network as pyvis_network
 
+from ..background import forked
 from ..dataset import load_dataset
 from ..layout import Layout
 from ..swap import OutputError, remove_tree, staging_folder, swap_in
 from . import analytics, cluster, compare, page, plan, render, tables, timeline
-from .background import forked
 from .project import Label, Projection, project
 
 if TYPE_CHECKING:
