@@ -7,14 +7,16 @@ where the fast path claims to repeat networkx's or the standard library's arithm
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 
 import networkx as nx
 import pytest
 from pyoxigraph import Store
 
+from jikg import background
 from jikg.layout import Layout
-from jikg.views import analytics, background, captions, centrality, plan, render, tables
+from jikg.views import analytics, captions, centrality, plan, render, tables
 from jikg.views.project import Label, project, read_labels
 
 HOSTILE_TEXT = 'R&D <b>"x"</b>\n\r\t日本語\u2028 end'
@@ -130,6 +132,21 @@ def test_background_work_gives_its_result_or_raises_its_error(fork: bool) -> Non
     assert background.forked(sorted, [3, 1, 2], fork=fork)() == [1, 2, 3]
     with pytest.raises(OSError, match="disk full"):
         background.forked(fail, "disk full", fork=fork)()
+
+
+def scaled(shared: dict, item: int) -> tuple[int, int]:
+    """A child's answer: the item, times what it inherited, and which process gave it."""
+    return item * shared["factor"], os.getpid()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_forked_map_answers_in_order_from_what_the_children_inherited(workers: int) -> None:
+    answers = background.forked_map(scaled, {"factor": 3}, list(range(12)), workers)
+    assert [value for value, _ in answers] == [3 * i for i in range(12)]
+    pids = {pid for _, pid in answers}
+    assert (os.getpid() in pids) == (workers == 1)
+    with pytest.raises(OSError, match="disk full"):
+        background.forked_map(lambda shared, item: fail(shared), "disk full", [1, 2], workers)
 
 
 def test_labels_do_not_depend_on_the_order_of_the_rows() -> None:

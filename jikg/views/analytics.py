@@ -238,13 +238,6 @@ def write_gexf(graph: nx.MultiDiGraph, metrics: dict[str, Metrics], path: Path) 
     gexf(export_graph(graph, metrics), path)
 
 
-def write_exports(graph: nx.MultiDiGraph, metrics: dict, to_graphml: Path, to_gexf: Path) -> None:
-    """Both of the above from one export copy."""
-    exported = export_graph(graph, metrics)
-    graphml(exported, to_graphml)
-    gexf(exported, to_gexf)
-
-
 def graphml(graph: nx.MultiDiGraph, path: Path) -> None:
     """networkx's GraphML writer."""
     nx.write_graphml(graph, path, encoding="utf-8", prettyprint=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,12 +82,32 @@ def write_timeline(folder: Path, store: Store, projection: Projection, metrics: 
     return write_page(folder, view, projection, metrics, timeline.timeline_axis(events), graph)
 
 
-def write_downloads(folder: Path, projection: Projection, metrics: dict) -> None:
-    """The measures as CSV and JSON, the graph as GraphML and GEXF."""
+def write_downloads(
+    folder: Path, projection: Projection, metrics: dict, fork: bool = False
+) -> Callable[[], None]:
+    """The measures as CSV and JSON and the graph as GraphML; the graph as GEXF. With ``fork``, in two
+    forked children (each about as long as the pages at 1M triples). The returned call waits for both."""
+    exported = analytics.export_graph(projection.graph, metrics)
+    gexf = forked(analytics.gexf, exported, folder / "network.gexf", fork=fork)
+    rest = forked(write_tables_and_graphml, folder, projection, metrics, exported, fork=fork)
+
+    def wait() -> None:
+        try:
+            rest()
+        finally:
+            gexf()
+
+    return wait
+
+
+def write_tables_and_graphml(
+    folder: Path, projection: Projection, metrics: dict, exported: nx.MultiDiGraph
+) -> None:
+    """The measures as CSV and JSON, the graph as GraphML."""
     rows = tables.metric_rows(projection.graph, metrics)
     (folder / "analytics.csv").write_text(tables.to_csv(rows), encoding="utf-8")
     (folder / "analytics.json").write_text(tables.to_json(rows), encoding="utf-8")
-    analytics.write_exports(projection.graph, metrics, folder / "network.graphml", folder / "network.gexf")
+    analytics.graphml(exported, folder / "network.graphml")
 
 
 def write_index(folder: Path, written: list[Written], projection: Projection, metrics: dict) -> None:
@@ -129,7 +149,7 @@ def views_stage(work: Work) -> None:
 def write_views(folder: Path, store: Store, layout: Layout | None = None) -> list[Written]:
     """Every view of ``store`` into ``folder`` (created); returns the pages written.
 
-    The downloads of a graph too big to draw node by node are written by a forked child meanwhile.
+    The downloads of a graph too big to draw node by node are written by two forked children meanwhile.
     """
     with collector_paused():
         return write_all(folder, store, layout)
@@ -142,7 +162,7 @@ def write_all(folder: Path, store: Store, layout: Layout | None) -> list[Written
     metrics = analytics.measure(projection.graph)
     hubs = [k for k, s in render.styles()["kinds"].items() if s.get("traverse") is False]
     big = projection.graph.number_of_nodes() > cluster.NODE_BUDGET
-    downloads = forked(write_downloads, folder, projection, metrics, fork=big)  # beside the pages
+    downloads = write_downloads(folder, projection, metrics, fork=big)  # beside the pages
     try:
         write_assets(folder)
         views = plan.plan(projection.graph, projection.facets, hubs)
