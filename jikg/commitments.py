@@ -141,11 +141,10 @@ def csvw_metadata() -> str:
 
 def commitments_stage(work: Work) -> None:
     """Stage ``commitments``: the table, dated with the release (every date comes from the metadata)."""
-    from .iris import graph_iri
     from .metadata import description_store, release_of
 
     store = work.store()
-    release = release_of(description_store(store, work.layout, graph_iri("ontology")), work.layout)
+    release = release_of(description_store(store, work.layout), work.layout)
     folder = work.out / "dist"
     write_commitments(folder, store, work.layout, datetime.fromisoformat(release["date"]))
 

@@ -86,7 +86,7 @@ def catalogue_stage(work: Work) -> None:
     folder, layout, store = work.out / "dist", work.layout, work.store()
     described = description_store(store, layout)
     release = release_of(described, layout)
-    void = void_triples(described, layout)
+    void = void_triples(described, store, layout, release)
     write_turtle(folder / "void.ttl", sorted_triples(as_quads(void)))
     facts = sorted([*dist_facts(work), FileFacts.of(folder / "void.ttl")], key=lambda f: f.name)
     check_distributions(described, facts)
