@@ -203,3 +203,16 @@ def test_the_release_page_says_how_to_cite_this_version(dist: Path) -> None:
     assert "version 1.0.0 [data set], released 2026-12-05. https://w3id.org/jikg/dataset/1.0.0" in cite
     assert "@misc{jikg-1.0.0," in cite
     assert "howpublished = {\\url{https://w3id.org/jikg/dataset/1.0.0}}" in cite
+
+
+def test_graph_files_written_side_by_side_are_the_same(built: Path, tmp_path: Path, monkeypatch) -> None:
+    """From ``FORK_BYTES`` on, forked children write the graph files: the bytes the stage wrote alone."""
+    from types import SimpleNamespace
+
+    from jikg import dist
+
+    (tmp_path / "dist").mkdir()
+    monkeypatch.setattr(dist, "FORK_BYTES", 0)
+    dist.graph_files_stage(SimpleNamespace(out=tmp_path, read=lambda name: (built / name).read_bytes()))
+    for name in dist.GRAPH_FILES:
+        assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
