@@ -101,8 +101,9 @@ def validate_partitioned(
     todo = [u for u in units if u[0] not in done]
     for name, entry in run_units(todo, shapes, parts.core, set(parts.parts), workers).items():
         done[name] = entry
-        data = {ENTRY: json.dumps(entry, ensure_ascii=False).encode()}
-        cache.put_bytes(UNITS, keys[name], data, keep=2 * len(units))
+        cache.put_bytes(UNITS, keys[name], {ENTRY: json.dumps(entry, ensure_ascii=False).encode()}, keep=None)
+    if todo:
+        cache.tidy(UNITS, keep=2 * len(units))
     return merge(done.values())
 
 

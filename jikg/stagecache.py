@@ -135,23 +135,26 @@ class StageCache:
             os.utime(entry)
         return found
 
-    def put(self, stage: str, key: str, folder: Path, keep: int = KEEP) -> Entry:
+    def put(self, stage: str, key: str, folder: Path, keep: int | None = KEEP) -> Entry:
         """Move the files under ``folder`` into the entry and return it (``folder``'s, with no cache).
 
-        The stage's ``keep`` latest entries are kept; an unwritable cache leaves the files where they are.
+        The stage's ``keep`` latest entries are kept (``None``: the caller calls :meth:`tidy` once
+        after many puts, each of which would otherwise list the stage's folder); an unwritable
+        cache leaves the files where they are.
         """
         names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
         digests = {name: file_sha256(folder / name) for name in names}
         if self.folder:
             try:
                 target = store_entry(self.folder / stage, key, folder, digests)
-                prune(self.folder / stage, keep)
+                if keep is not None:
+                    self.tidy(stage, keep)
                 return Entry({n: target / "files" / n for n in names}, digests)
             except OSError:
                 pass
         return Entry({n: folder / n for n in names}, digests)
 
-    def put_bytes(self, stage: str, key: str, files: dict[str, bytes], keep: int = KEEP) -> None:
+    def put_bytes(self, stage: str, key: str, files: dict[str, bytes], keep: int | None = KEEP) -> None:
         """Store small in-memory files as an entry (a SHACL unit's results)."""
         if not self.folder:
             return
@@ -159,6 +162,13 @@ class StageCache:
         with tempfile.TemporaryDirectory(prefix=".bytes-", dir=self.folder) as scratch:
             write_tree(Path(scratch), files)
             self.put(stage, key, Path(scratch), keep)
+
+    def tidy(self, stage: str, keep: int = KEEP) -> None:
+        """Remove what crashed builds left in the stage's folder, and all but its ``keep`` latest entries."""
+        folder = self.folder / stage if self.folder else None
+        if folder and folder.is_dir():
+            remove_stale(folder, "entry")
+            prune(folder, keep)
 
 
 def verified(entry: Path, stage: str, key: str) -> Entry | None:
@@ -183,7 +193,6 @@ def canonical(value: object) -> str:
 def store_entry(folder: Path, key: str, files: Path, digests: dict[str, str]) -> Path:
     """Move ``files`` into a staging entry with its sealed manifest, then rename it into place."""
     folder.mkdir(parents=True, exist_ok=True)
-    remove_stale(folder, "entry")
     staging = Path(tempfile.mkdtemp(prefix=f".entry-{os.getpid()}-", dir=folder))
     target = folder / key
     try:

@@ -7,6 +7,7 @@ outputs are compared with a build of the same inputs run with ``--no-cache``.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -212,3 +213,17 @@ def test_stages_run_two_at_a_time_write_the_same_bytes(project: Layout, tmp_path
     result = build(project, tmp_path / "parallel", cache=False, jobs=2)
     assert result.ok and result.stages.ran == STAGES, "the stages are listed in the table's order"
     assert snapshot(tmp_path / "parallel") == cold(project, tmp_path / "cold")
+
+
+def test_many_puts_then_one_tidy_keep_the_latest(tmp_path: Path) -> None:
+    """SHACL units are stored without listing the folder each time; one tidy prunes them after."""
+    cache = stagecache.StageCache(tmp_path)
+    for number in range(5):
+        cache.put_bytes("unit", f"key-{number}", {"entry.json": b"{}"}, keep=None)
+    folder = tmp_path / "unit"
+    assert len([p for p in folder.iterdir() if not p.name.startswith(".")]) == 5
+    for number, path in enumerate(sorted(folder.glob("key-*"))):
+        os.utime(path, (number, number))
+    cache.tidy("unit", keep=2)
+    assert sorted(p.name for p in folder.iterdir()) == ["key-3", "key-4"]
+    assert cache.get("unit", "key-4", record=False) is not None
