@@ -237,21 +237,22 @@ EDITS = {
 }
 
 
-def measure_build(corpus: Path) -> dict:
-    """``jikg build --extra corpus`` on a copy of the project: cold (no cache), then with the cache
-    filled: nothing changed, and one curated file changed; time and the tree's peak memory."""
+def measure_build(corpus: Path, jobs: int) -> dict:
+    """``jikg build --extra corpus -j jobs`` on a copy of the project: cold (no cache), then with the
+    cache filled: nothing changed, and one curated file changed; time and the tree's peak memory."""
     out: dict = {}
+    flags = ("-j", str(jobs))
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "project"
         for name in INPUTS:
             shutil.copytree(PROJECT / name, root / name)
-        timed_build(root, corpus, "build, cold", out, "--no-cache")
-        timed_build(root, corpus, "", out)  # fills the stage cache
-        timed_build(root, corpus, "build, nothing changed", out)
+        timed_build(root, corpus, "build, cold", out, "--no-cache", *flags)
+        timed_build(root, corpus, "", out, *flags)  # fills the stage cache
+        timed_build(root, corpus, "build, nothing changed", out, *flags)
         for row, (name, old, new) in EDITS.items():
             path = root / name
             path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-            timed_build(root, corpus, f"build, {row} changed", out)
+            timed_build(root, corpus, f"build, {row} changed", out, *flags)
     return out
 
 
@@ -369,6 +370,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=60, help="seconds before rdflib work is cut off")
     engines = ["project", "pyoxigraph", "rdflib", "server", "build"]
     parser.add_argument("--engines", nargs="*", default=engines, help="what to run (default: all)")
+    parser.add_argument("--jobs", type=int, default=1, help="`jikg build -j` for the build rows (default: 1)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -387,7 +389,7 @@ def main() -> None:
                 wanted = name in args.engines
                 figures[name] = engine(name, corpus if name == "project" else union, args) if wanted else {}
             if "build" in args.engines:
-                figures["project"].update(measure_build(corpus))
+                figures["project"].update(measure_build(corpus, args.jobs))
             print(f"\n## {agreements} agreements: {figures['project'].get('triples', '?')} triples\n")
             print(table(figures), flush=True)
     finally:

@@ -36,6 +36,12 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def fork_pool(work: Callable, *args: object) -> ProcessPoolExecutor:
+    """A one-child pool whose child, forked at the first ``submit(run_remembered)``, runs ``work(*args)``."""
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(1, mp_context=context, initializer=remember, initargs=(work, args))
+
+
 def forked(work: Callable[..., T], *args: object, fork: bool = True) -> Callable[[], T]:
     """Start ``work(*args)`` in a forked child; the returned call waits and gives its result (or raises).
 
@@ -44,8 +50,7 @@ def forked(work: Callable[..., T], *args: object, fork: bool = True) -> Callable
     if not fork or not can_fork():
         result = work(*args)
         return lambda: result
-    context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(1, mp_context=context, initializer=remember, initargs=(work, args))
+    pool = fork_pool(work, *args)
     future = pool.submit(run_remembered)
 
     def wait() -> T:

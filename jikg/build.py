@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .background import can_fork, fork_pool, run_remembered
 from .layout import Layout
 from .pipeline import (
     ALIASES,
@@ -40,8 +40,6 @@ from .validate import QCFailure, ShaclOutcome, ShapeResult
 
 #: The checks' results a build reads back (:meth:`BuildResult.take`).
 RESULTS = {"counts.json", "shacl.json", "qc.json", "reasoning.json"}
-#: One store load at a time (two stages on two threads may both ask for it first).
-STORE_LOCK = threading.Lock()
 
 if TYPE_CHECKING:
     from pyoxigraph import Store
@@ -72,13 +70,12 @@ class Work:
     def store(self) -> Store:
         """The dataset as written (``dist/dataset.nq``), loaded once per build (stages share it)."""
         digest = self.digests["dist/dataset.nq"]
-        with STORE_LOCK:
-            if digest not in self.stores:
-                from .dataset import load_nquads
+        if digest not in self.stores:
+            from .dataset import load_nquads
 
-                self.stores.clear()
-                self.stores[digest] = load_nquads(self.path("dist/dataset.nq"))
-            return self.stores[digest]
+            self.stores.clear()
+            self.stores[digest] = load_nquads(self.path("dist/dataset.nq"))
+        return self.stores[digest]
 
     def write_dataset(self, store: Store) -> None:
         """Write ``store`` as the dataset (``dist/graph.nt``, ``dist/dataset.nq``: sorted, blank nodes
@@ -202,27 +199,62 @@ def run_stages(layout: Layout, scratch: Path, result: BuildResult, options: set[
 
 
 def run_parallel(rows: list[Stage], work: Work, scratch: Path, result: BuildResult, jobs: int) -> None:
-    """Run ``rows`` on ``jobs`` threads, each once the stages it depends on are done."""
+    """Run ``rows``, each once the stages it depends on are done: one at a time, or ``jobs`` forked
+    children at a time (each inherits the store, loaded first, and the files written so far)."""
+    forked = jobs > 1 and can_fork()
+    if forked and any("dist/dataset.nq" in r.reads for r in rows):
+        work.store()
     done: set[str] = set()
     pending, running = list(rows), {}
-    with ThreadPoolExecutor(jobs) as pool:
+    try:
         while pending or running:
-            for row in [r for r in pending if depends_on(r, rows) <= done][: jobs - len(running)]:
+            for row in [r for r in pending if depends_on(r, rows) <= done][: max(jobs, 1) - len(running)]:
                 pending.remove(row)
-                running[pool.submit(run_stage, row, work, scratch / row.name)] = row
+                running[start_stage(row, work, scratch / row.name, forked)] = row
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             results = False
             for future in finished:
                 row = running.pop(future)
-                finish(work, row, future.result())
+                finish(work, row, ran_in_child(work.cache, row, future.result()))
                 done.add(row.name)
                 results |= bool(RESULTS & set(row.keeps))
             if results:  # a stage wrote a check's result (the reasoner's verdict)
                 result.take(work)
             if not result.ok:  # the reasoner found the data inconsistent: nothing more to write
-                for future in running:
-                    future.result()
                 return
+    finally:
+        for future in running:  # a stage failed: let the others end before the scratch folder goes
+            future.exception()
+
+
+def start_stage(row: Stage, work: Work, out: Path, forked: bool) -> Future:
+    """The stage's outcome to come: from a forked child, or (not forked) already done here."""
+    if not forked:
+        future: Future = Future()
+        future.set_result((run_stage(row, work, out), None))
+        return future
+    pool = fork_pool(stage_in_child, row, work, out)
+    future = pool.submit(run_remembered)
+    future.add_done_callback(lambda _: pool.shutdown(wait=False))
+    return future
+
+
+def stage_in_child(row: Stage, work: Work, out: Path) -> tuple[Entry, tuple[bool, float | None]]:
+    """In a forked child: the stage's entry, whether it ran (not reused) and its seconds, for the parent."""
+    before = len(work.cache.ran)
+    entry = run_stage(row, work, out)
+    return entry, (len(work.cache.ran) > before, work.cache.seconds.get(row.name))
+
+
+def ran_in_child(cache: StageCache, row: Stage, outcome: tuple) -> Entry:
+    """Record in the parent's cache what a child reported (nothing to record for a stage run here)."""
+    entry, child = outcome
+    if child is not None:
+        ran, seconds = child
+        (cache.ran if ran else cache.reused).append(row.name)
+        if seconds is not None:
+            cache.seconds[row.name] = seconds
+    return entry
 
 
 def depends_on(row: Stage, rows: list[Stage]) -> set[str]:

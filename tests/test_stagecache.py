@@ -215,6 +215,37 @@ def test_stages_run_two_at_a_time_write_the_same_bytes(project: Layout, tmp_path
     assert snapshot(tmp_path / "parallel") == cold(project, tmp_path / "cold")
 
 
+def test_stages_forked_two_at_a_time_report_to_the_cache(project: Layout, tmp_path: Path) -> None:
+    """Forked stages tell the parent whether they ran and how long; a second build reuses all."""
+    people = project.root / "graphs" / "people.ttl"
+    text = people.read_text(encoding="utf-8")
+    people.write_text(text.replace('label "Yoji Muto"@en', 'label "Yōji Mutō"@en', 1), encoding="utf-8")
+    first = build(project, jobs=2)
+    outputs = {"graph-files", "graph-jsonld", "commitments", "catalogue", "views"}  # read the dataset
+    assert first.ok and outputs <= set(first.stages.ran)
+    assert set(first.stages.ran) <= set(first.stages.seconds)
+    again = build(project, jobs=2)
+    assert again.ok and again.stages.ran == [] and again.stages.reused == STAGES
+
+
+def test_a_forked_stage_that_fails_fails_the_build(
+    project: Layout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child's error reaches the caller as raised; ``build/`` stays as it was, no scratch is left."""
+    from jikg import commitments
+    from jikg.swap import OutputError
+
+    def full(work: object) -> None:
+        raise OutputError("commitments.csv: cannot write: No space left on device")
+
+    monkeypatch.setattr(commitments, "commitments_stage", full)
+    before = snapshot(project.root / "build")
+    with pytest.raises(OutputError, match="No space left"):
+        build(project, cache=False, jobs=2)
+    assert snapshot(project.root / "build") == before
+    assert not [p.name for p in project.root.iterdir() if p.name.startswith(".build-")]
+
+
 def test_many_puts_then_one_tidy_keep_the_latest(tmp_path: Path) -> None:
     """SHACL units are stored without listing the folder each time; one tidy prunes them after."""
     cache = stagecache.StageCache(tmp_path)
