@@ -159,8 +159,9 @@ def build(
     """Build the graph; write ``out_dir`` only if it validates (and, with ``reason``, is consistent).
 
     ``cache=False`` runs every stage (and no cache is read or written); ``jobs``: how many
-    stages may run at once once the checks pass (default 1: on 2 cores two at once saved 4-6 s
-    of 60-100 s at 1M triples and cost 0.8 GB more memory, ``docs/performance.md``).
+    stages may run at once, in forked children, once the checks pass (default 1: on 2 cores two
+    at once saved 6.5-8 s of 50-73 s at 1M triples and raised the peak from 2.0 to 2.4 GB,
+    ``docs/performance.md``).
     """
     layout = layout or Layout()
     out_dir = out_dir or layout.build
@@ -202,8 +203,6 @@ def run_parallel(rows: list[Stage], work: Work, scratch: Path, result: BuildResu
     """Run ``rows``, each once the stages it depends on are done: one at a time, or ``jobs`` forked
     children at a time (each inherits the store, loaded first, and the files written so far)."""
     forked = jobs > 1 and can_fork()
-    if forked and any("dist/dataset.nq" in r.reads for r in rows):
-        work.store()
     done: set[str] = set()
     pending, running = list(rows), {}
     try:
@@ -215,7 +214,7 @@ def run_parallel(rows: list[Stage], work: Work, scratch: Path, result: BuildResu
             results = False
             for future in finished:
                 row = running.pop(future)
-                finish(work, row, ran_in_child(work.cache, row, future.result()))
+                finish(work, row, taken(work.cache, row, future.result()))
                 done.add(row.name)
                 results |= bool(RESULTS & set(row.keeps))
             if results:  # a stage wrote a check's result (the reasoner's verdict)
@@ -228,32 +227,32 @@ def run_parallel(rows: list[Stage], work: Work, scratch: Path, result: BuildResu
 
 
 def start_stage(row: Stage, work: Work, out: Path, forked: bool) -> Future:
-    """The stage's outcome to come: from a forked child, or (not forked) already done here."""
-    if not forked:
-        future: Future = Future()
-        future.set_result((run_stage(row, work, out), None))
-        return future
-    pool = fork_pool(stage_in_child, row, work, out)
-    future = pool.submit(run_remembered)
-    future.add_done_callback(lambda _: pool.shutdown(wait=False))
+    """The stage's entry to come: looked up here, and on a miss written here or by a forked child
+    (which inherits the store, loaded here first if the stage reads the dataset)."""
+    own, key, entry = look_up(row, work, out)
+    future: Future = Future()
+    if entry is None and forked:
+        if "dist/dataset.nq" in row.reads:
+            work.store()
+        pool = fork_pool(produce_in_child, row, own, key)
+        future = pool.submit(run_remembered)
+        future.add_done_callback(lambda _: pool.shutdown(wait=False))
+    else:
+        future.set_result((entry or produce(row, own, key), None))
     return future
 
 
-def stage_in_child(row: Stage, work: Work, out: Path) -> tuple[Entry, tuple[bool, float | None]]:
-    """In a forked child: the stage's entry, whether it ran (not reused) and its seconds, for the parent."""
-    before = len(work.cache.ran)
-    entry = run_stage(row, work, out)
-    return entry, (len(work.cache.ran) > before, work.cache.seconds.get(row.name))
+def produce_in_child(row: Stage, own: Work, key: str) -> tuple[Entry, float]:
+    """In a forked child: the stage's entry and its seconds, for the parent to record."""
+    entry = produce(row, own, key)
+    return entry, own.cache.seconds[row.name]
 
 
-def ran_in_child(cache: StageCache, row: Stage, outcome: tuple) -> Entry:
-    """Record in the parent's cache what a child reported (nothing to record for a stage run here)."""
-    entry, child = outcome
-    if child is not None:
-        ran, seconds = child
-        (cache.ran if ran else cache.reused).append(row.name)
-        if seconds is not None:
-            cache.seconds[row.name] = seconds
+def taken(cache: StageCache, row: Stage, outcome: tuple[Entry, float | None]) -> Entry:
+    """The entry of a finished stage, its seconds recorded if a child wrote it."""
+    entry, seconds = outcome
+    if seconds is not None:
+        cache.seconds[row.name] = seconds
     return entry
 
 
@@ -273,24 +272,29 @@ def finish(work: Work, row: Stage, entry: Entry) -> None:
 
 
 def run_stage(row: Stage, work: Work, out: Path) -> Entry:
-    """The stage's files: from the cache, or written by its function into ``out`` and stored.
+    """The stage's files: from the cache, or written by its function into ``out`` and stored."""
+    own, key, entry = look_up(row, work, out)
+    return entry or produce(row, own, key)
 
-    What it reads is taken when it starts; the stages it depends on are done by then.
-    """
-    files, digests = dict(work.files), dict(work.digests)
-    own = Work(work.layout, out, files, digests, work.cache, work.stores)
+
+def look_up(row: Stage, work: Work, out: Path) -> tuple[Work, str, Entry | None]:
+    """The stage's view of the build (what it reads is taken now: the stages it depends on are done),
+    its key, and its entry if the cache has it (counted as reused, or else as ran)."""
+    own = Work(work.layout, out, dict(work.files), dict(work.digests), work.cache, work.stores)
     key = stage_key(row.name, code_digest(row.name), input_parts(row, own))
-    entry = work.cache.get(row.name, key)
-    if entry is not None:
-        return entry
+    return own, key, work.cache.get(row.name, key)
+
+
+def produce(row: Stage, own: Work, key: str) -> Entry:
+    """Run the stage's function into ``own.out``, check what it wrote, store it in the cache."""
     for name in (*row.writes, *row.keeps):  # the folders the stage writes into
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (own.out / name).parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     module, function = row.run.split(":")
     getattr(import_module(module), function)(own)
-    check_written(row, out)
-    entry = work.cache.put(row.name, key, out)
-    work.cache.seconds[row.name] = time.perf_counter() - started
+    check_written(row, own.out)
+    entry = own.cache.put(row.name, key, own.out)
+    own.cache.seconds[row.name] = time.perf_counter() - started
     return entry
 
 

@@ -209,7 +209,8 @@ def parser() -> argparse.ArgumentParser:
         "-j",
         type=above_zero(int),
         metavar="N",
-        help="run up to N stages at once after the checks (default: 1, in order; more uses more memory)",
+        help="run up to N stages at once after the checks, in forked processes (default: 1; more is faster "
+        "on more cores and uses more memory)",
     )
     build.set_defaults(func=run_build)
     add_synth_parser(commands)

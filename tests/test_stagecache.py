@@ -69,8 +69,9 @@ def test_nothing_changed_nothing_runs_and_the_outputs_are_a_cold_builds(
     assert snapshot(tmp_path / "warm") == cold(project, tmp_path / "cold")
 
 
-def test_a_warm_build_imports_none_of_the_stage_libraries(project: Layout, tmp_path: Path) -> None:
-    argv = ["--root", str(project.root), "build", "--out", str(tmp_path / "warm")]
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_warm_build_imports_none_of_the_stage_libraries(project: Layout, tmp_path: Path, jobs: str) -> None:
+    argv = ["--root", str(project.root), "build", "--out", str(tmp_path / "warm"), "-j", jobs]
     probe = [sys.executable, "-c", PROBE.format(argv=argv, lazy=LAZY)]
     subprocess.run(probe, capture_output=True, check=True)  # the code on disk now: edited since `warmed`?
     done = subprocess.run(probe, capture_output=True, text=True)
@@ -213,6 +214,18 @@ def test_stages_run_two_at_a_time_write_the_same_bytes(project: Layout, tmp_path
     result = build(project, tmp_path / "parallel", cache=False, jobs=2)
     assert result.ok and result.stages.ran == STAGES, "the stages are listed in the table's order"
     assert snapshot(tmp_path / "parallel") == cold(project, tmp_path / "cold")
+
+
+def test_a_warm_build_forking_stages_loads_no_store(project: Layout, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every stage is looked up before one is forked: with all in the cache, the dataset is not loaded."""
+    from jikg import dataset
+
+    def refuse(path: Path) -> None:
+        raise AssertionError(f"loaded {path}")
+
+    monkeypatch.setattr(dataset, "load_nquads", refuse)
+    result = build(project, jobs=2)
+    assert result.ok and result.stages.reused == STAGES
 
 
 def test_stages_forked_two_at_a_time_report_to_the_cache(project: Layout, tmp_path: Path) -> None:
