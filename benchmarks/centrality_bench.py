@@ -1,4 +1,4 @@
-"""Centrality on the views' graph: what ``jikg view`` uses beside networkx (and rustworkx).
+"""Centrality on the views' graph: what ``jikg view`` uses (igraph, rustworkx) beside networkx.
 
 Figures to read, not a timed test::
 
@@ -7,9 +7,9 @@ Figures to read, not a timed test::
 
 The graph is the one ``jikg view`` measures: the real graph plus a ``jikg synth`` corpus, projected
 (``jikg.views.project``), as the simple undirected graph of ``analytics.adjacency``. Betweenness:
-the views' lists (``views/centrality.py``, networkx's arithmetic) beside networkx itself, sampled
-as the views sample it (rustworkx has none sampled). Eigenvector: rustworkx's (the views') beside
-networkx's.
+igraph's subset betweenness from the sampled sources (the views', ``views/centrality.py``) beside
+networkx's, sampled as the views sample it (rustworkx has none sampled). Eigenvector: rustworkx's
+(the views') beside networkx's.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def main() -> int:
     theirs_b, found = timed(lambda: nx.betweenness_centrality(graph, k=k, seed=analytics.SEED))
     same = mine_b == [found[i] for i in range(n)]
     print(
-        f"betweenness   lists (the views')     {ours_b:7.2f} s   networkx {theirs_b:7.2f} s (equal: {same})"
+        f"betweenness   igraph (the views')    {ours_b:7.2f} s   networkx {theirs_b:7.2f} s (equal: {same})"
     )
     ours, mine = timed(lambda: analytics.eigenvector_centrality(lists))
     try:

@@ -94,7 +94,7 @@ STAGES: tuple[Stage, ...] = (
           reads=("dist/dataset.nq", "queries/views/*.rq"),
           writes=("views/",),
           run="jikg.views.site:views_stage",
-          libraries=("pyoxigraph", "networkx", "pyvis", "rustworkx", "jinja2")),
+          libraries=("pyoxigraph", "networkx", "pyvis", "rustworkx", "igraph", "jinja2")),
 )
 # fmt: on
 

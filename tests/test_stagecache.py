@@ -24,7 +24,7 @@ from jikg.layout import Layout
 from .test_build import copy_project, snapshot
 
 STAGES = [s.name for s in pipeline.STAGES if not s.option]
-LAZY = ("pyshacl", "pyvis", "pylode", "pyld", "rdflib", "networkx")
+LAZY = ("pyshacl", "pyvis", "pylode", "pyld", "rdflib", "networkx", "igraph")
 PROBE = (
     "import sys; from jikg.cli import main; code = main({argv!r}); "
     "print(*[m for m in {lazy!r} if m in sys.modules], file=sys.stderr); sys.exit(code)"
