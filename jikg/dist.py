@@ -44,7 +44,6 @@ from .metadata import (
 )
 from .ontology_page import ontology_html
 from .pages import IndexPage, human_size, index_html
-from .report import counts
 
 if TYPE_CHECKING:
     from .build import Work
@@ -116,7 +115,7 @@ def catalogue_stage(work: Work) -> None:
     add_file_facts(described, facts)
     catalog = catalog_triples(described, layout)
     write_turtle(folder / "catalog.ttl", sorted_triples(as_quads(catalog)))
-    page = index_page(layout, release, catalog + void, store)
+    page = index_page(layout, release, catalog + void, work.json("counts.json"))
     page.downloads.append(
         download_row(folder / "catalog.ttl", "This release described in DCAT 3", "text/turtle")
     )
@@ -142,8 +141,9 @@ def write_checksums(folder: Path, facts: list[FileFacts]) -> None:
     (folder / CHECKSUMS).write_text("".join(lines), encoding="utf-8")
 
 
-def index_page(layout: Layout, release: Release, description: list[Triple], store: Store) -> IndexPage:
-    """Gather what the index page shows from the release's own description."""
+def index_page(layout: Layout, release: Release, description: list[Triple], counted: dict) -> IndexPage:
+    """Gather what the index page shows from the release's own description and the counts stage's
+    ``counts.json`` (the one counting path, :func:`jikg.report.counts`)."""
     about = Store()
     about.extend(as_quads(description))
     dataset, versioned = NamedNode(release["dataset"]), NamedNode(release["versioned"])
@@ -169,8 +169,8 @@ def index_page(layout: Layout, release: Release, description: list[Triple], stor
         ),
         triples=int(text(about, versioned, "void:triples")),
         entities=int(text(about, versioned, "void:entities")),
-        graphs=sorted(counts(store, layout.query("report", "graph-counts")).items()),
-        classes=sorted(counts(store, layout.query("report", "class-counts")).items()),
+        graphs=sorted((name, number) for name, number in counted["graphs"]),
+        classes=sorted((name, number) for name, number in counted["classes"]),
         example_query=read_query(query_path(layout, "example")),
         downloads=downloads(about, layout),
     )

@@ -87,7 +87,7 @@ STAGES: tuple[Stage, ...] = (
           writes=("dist/commitments.csv", "dist/commitments.xlsx", "dist/commitments.csv-metadata.json"),
           run="jikg.commitments:commitments_stage", libraries=("pyoxigraph", "openpyxl")),
     Stage("catalogue",
-          reads=("dist/*", "metadata/*.ttl", "queries/metadata/*.rq", *COUNTS),
+          reads=("dist/*", "counts.json", "metadata/*.ttl", "queries/metadata/*.rq"),
           writes=("dist/void.ttl", "dist/catalog.ttl", "dist/index.html", "dist/SHA256SUMS"),
           run="jikg.dist:catalogue_stage", libraries=("pyoxigraph", "jinja2")),
     Stage("views",
