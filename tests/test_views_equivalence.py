@@ -56,6 +56,17 @@ def test_sampled_betweenness_is_networkx_to_the_bit() -> None:
     assert found == [expected[i] for i in range(400)]
 
 
+def test_communities_are_as_good_as_networkx_louvain_and_the_same_every_time(projection) -> None:
+    _, lists = analytics.adjacency(projection.graph)
+    graph = analytics.numbered_graph(lists)
+    found = analytics.communities(lists)
+    assert found == analytics.communities(lists) and sorted(found) == list(range(len(lists)))
+    ours = [{n for n, c in found.items() if c == k} for k in sorted(set(found.values()))]
+    theirs = nx.community.louvain_communities(graph, seed=analytics.SEED)
+    assert len(ours) > 1
+    assert nx.community.modularity(graph, ours) >= nx.community.modularity(graph, theirs) - 0.02
+
+
 def test_eigenvector_agrees_with_networkx_to_the_digits_shown(projection) -> None:
     _, lists = analytics.adjacency(projection.graph)
     expected = nx.eigenvector_centrality(analytics.numbered_graph(lists), max_iter=1000, tol=1e-9)

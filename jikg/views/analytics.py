@@ -1,4 +1,5 @@
-"""Network analytics with networkx: centralities, communities, shortest paths, exports.
+"""Network analytics: centralities and communities (igraph, rustworkx), shortest paths and exports
+(networkx).
 
 Every measure is taken on the *simple undirected* graph of the projection (one
 link per pair of nodes, whatever its relations and direction): "who is close to
@@ -85,7 +86,8 @@ def adjacency(graph: nx.MultiDiGraph) -> tuple[list[str], centrality.Adjacency]:
 
 
 def numbered_graph(lists: centrality.Adjacency) -> nx.Graph:
-    """The networkx graph of ``lists`` (nodes 0…n-1, links added in sorted order), for Louvain."""
+    """The networkx graph of ``lists`` (nodes 0…n-1, links added in sorted order): what the tests and
+    ``benchmarks/centrality_bench.py`` measure with networkx, to compare."""
     graph = nx.Graph()
     graph.add_nodes_from(range(len(lists)))
     graph.add_edges_from((i, j) for i, links in enumerate(lists) for j in links if i < j)
@@ -105,7 +107,7 @@ def measure(graph: nx.MultiDiGraph) -> dict[str, Metrics]:
     sources = centrality.sample(n, sample_size(n, links), SEED)
     pending = forked(centrality.betweenness, lists, sources, fork=n > EXACT_BETWEENNESS_LIMIT)
     eigenvector = eigenvector_centrality(lists)
-    community = communities(numbered_graph(lists))
+    community = communities(lists)
     betweenness = pending()
     return {
         name: Metrics(
@@ -147,9 +149,10 @@ def eigenvector_centrality(lists: centrality.Adjacency) -> list[float]:
     return [found[i] for i in range(len(lists))]
 
 
-def communities(graph: nx.Graph) -> dict[int, int]:
-    """Louvain communities (seeded), numbered 0… from the largest (ties: smallest node)."""
-    found = nx.community.louvain_communities(graph, seed=SEED)
+def communities(lists: centrality.Adjacency) -> dict[int, int]:
+    """Louvain communities (seeded, :func:`centrality.communities`), numbered 0… from the largest
+    (ties: smallest node)."""
+    found = centrality.communities(lists, SEED)
     ordered = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
     return {node: number for number, members in enumerate(ordered) for node in members}
 
