@@ -16,10 +16,8 @@ import hashlib
 import json
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from functools import cache
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +31,7 @@ from pyoxigraph import (
 )
 from pyoxigraph import parse as parse_rdf
 
+from .background import forked_map
 from .iris import PREFIXES, XSD_STRING
 from .layout import Layout
 from .partition import CORE, Partitions, by_subject, owner, partition, reach_digest
@@ -177,22 +176,23 @@ def batches(units: list[Unit]) -> list[list[Unit]]:
 
 
 def run_units(units: list[Unit], shapes: bytes, core: bytes, names: set[str], workers: int | None) -> dict:
-    """Validate ``units`` (in a pool of processes when there is more than one batch)."""
-    jobs = [(group, shapes, core, names) for group in batches(units)]
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
-    if workers <= 1:
-        outputs = [validate_batch(job) for job in jobs]
-    else:
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            outputs = list(pool.map(validate_batch, jobs))
+    """Validate ``units``: their batches shared out among forked children when there is more than one.
+
+    The libraries are imported here first, so every child inherits them instead of importing its own.
+    """
+    import pyshacl  # noqa: F401
+
+    groups = batches(units)
+    workers = min(workers or os.cpu_count() or 1, len(groups))
+    outputs = forked_map(validate_batch, (shapes, core, names), groups, workers)
     return {name: entry for output in outputs for name, entry in output.items()}
 
 
-def validate_batch(job: tuple) -> dict[str, dict]:
-    """One process's work: the core plus some units, validated; results split by unit."""
+def validate_batch(shared: tuple[bytes, bytes, set[str]], group: list[Unit]) -> dict[str, dict]:
+    """One batch (``shared``: shapes, core, names): the core plus some units, validated, split by unit."""
     import rdflib
 
-    group, shapes, core, names = job
+    shapes, core, names = shared
     data = data_graph(core + b"".join(d for _, d in group))
     _, report = run_shacl(data, rdflib.Graph().parse(data=shapes, format="nt"))
     parts = split_report(report, lambda focus: CORE if (name := owner_of(focus)) not in names else name)
