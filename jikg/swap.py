@@ -55,6 +55,7 @@ def exclusive(target: Path) -> Iterator[None]:
         os.pwrite(descriptor, str(os.getpid()).encode(), 0)
         yield
     finally:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)  # now: a forked child still ending holds the descriptor too
         os.close(descriptor)
 
 

@@ -129,6 +129,27 @@ def test_output_cut_short_by_a_closed_pipe_is_not_an_error(layout: Layout) -> No
     assert done.stdout.startswith("title\t") and "Traceback" not in done.stderr
 
 
+def test_the_lock_is_released_while_a_forked_child_still_holds_it(tmp_path: Path) -> None:
+    """A stage's child may end a moment after the build: the next build must not see the lock held."""
+    import os
+    import time
+
+    from jikg.swap import exclusive
+
+    out = tmp_path / "out"
+    with exclusive(out):
+        child = os.fork()
+        if child == 0:  # inherits the lock's descriptor, as a forked stage's child does
+            time.sleep(3)
+            os._exit(0)
+    try:
+        with exclusive(out):
+            pass
+    finally:
+        os.kill(child, 9)
+        os.waitpid(child, 0)
+
+
 def test_a_second_build_of_the_same_folder_says_so_and_changes_nothing(
     layout: Layout, tmp_path: Path, capsys
 ) -> None:
