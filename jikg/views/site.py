@@ -82,32 +82,21 @@ def write_timeline(folder: Path, store: Store, projection: Projection, metrics: 
     return write_page(folder, view, projection, metrics, timeline.timeline_axis(events), graph)
 
 
-def write_downloads(
-    folder: Path, projection: Projection, metrics: dict, fork: bool = False
-) -> Callable[[], None]:
-    """The measures as CSV and JSON and the graph as GraphML; the graph as GEXF. With ``fork``, in two
-    forked children (each about as long as the pages at 1M triples). The returned call waits for both."""
-    exported = analytics.export_graph(projection.graph, metrics)
-    gexf = forked(analytics.gexf, exported, folder / "network.gexf", fork=fork)
-    rest = forked(write_tables_and_graphml, folder, projection, metrics, exported, fork=fork)
+def write_gexf(folder: Path, projection: Projection, metrics: dict, fork: bool = False) -> Callable[[], None]:
+    """The graph as GEXF (with ``fork``, by a forked child); the returned call waits for it.
 
-    def wait() -> None:
-        try:
-            rest()
-        finally:
-            gexf()
-
-    return wait
+    networkx's GEXF writer holds the whole document as elements (~7 GB at 10M triples): one child
+    beside the pages, and the GraphML written here meanwhile, keeps that the only big copy.
+    """
+    return forked(analytics.write_gexf, projection.graph, metrics, folder / "network.gexf", fork=fork)
 
 
-def write_tables_and_graphml(
-    folder: Path, projection: Projection, metrics: dict, exported: nx.MultiDiGraph
-) -> None:
+def write_tables_and_graphml(folder: Path, projection: Projection, metrics: dict) -> None:
     """The measures as CSV and JSON, the graph as GraphML."""
     rows = tables.metric_rows(projection.graph, metrics)
     (folder / "analytics.csv").write_text(tables.to_csv(rows), encoding="utf-8")
     (folder / "analytics.json").write_text(tables.to_json(rows), encoding="utf-8")
-    analytics.graphml(exported, folder / "network.graphml")
+    analytics.write_graphml(projection.graph, metrics, folder / "network.graphml")
 
 
 def write_index(folder: Path, written: list[Written], projection: Projection, metrics: dict) -> None:
@@ -149,7 +138,7 @@ def views_stage(work: Work) -> None:
 def write_views(folder: Path, store: Store, layout: Layout | None = None) -> list[Written]:
     """Every view of ``store`` into ``folder`` (created); returns the pages written.
 
-    The downloads of a graph too big to draw node by node are written by two forked children meanwhile.
+    The GEXF of a graph too big to draw node by node is written by a forked child meanwhile.
     """
     with collector_paused():
         return write_all(folder, store, layout)
@@ -162,7 +151,7 @@ def write_all(folder: Path, store: Store, layout: Layout | None) -> list[Written
     metrics = analytics.measure(projection.graph)
     hubs = [k for k, s in render.styles()["kinds"].items() if s.get("traverse") is False]
     big = projection.graph.number_of_nodes() > cluster.NODE_BUDGET
-    downloads = write_downloads(folder, projection, metrics, fork=big)  # beside the pages
+    gexf = write_gexf(folder, projection, metrics, fork=big)  # beside the pages and the GraphML
     try:
         write_assets(folder)
         views = plan.plan(projection.graph, projection.facets, hubs)
@@ -170,8 +159,9 @@ def write_all(folder: Path, store: Store, layout: Layout | None) -> list[Written
         written.insert(1, write_timeline(folder, store, projection, metrics))
         compare.write_compare(folder, store, projection)
         write_index(folder, written, projection, metrics)
+        write_tables_and_graphml(folder, projection, metrics)
     finally:
-        downloads()
+        gexf()
     return written
 
 
