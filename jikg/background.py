@@ -10,11 +10,9 @@ work is small, it runs at once in the process itself: the results are the same.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -38,26 +36,6 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-@contextmanager
-def heap_frozen() -> Iterator[None]:
-    """Children forked meanwhile share the objects that exist now instead of copying them.
-
-    The cyclic collector writes into the header of every object it visits, so a collection in a
-    child would copy each page of the parent's heap it touches (``gc.freeze``: it skips them).
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-def submit_forked(pool: ProcessPoolExecutor) -> Future:
-    """``run_remembered`` submitted to a pool of :func:`fork_pool` (its child forked here, heap frozen)."""
-    with heap_frozen():
-        return pool.submit(run_remembered)
-
-
 def fork_pool(work: Callable, *args: object) -> ProcessPoolExecutor:
     """A one-child pool whose child, forked at the first ``submit(run_remembered)``, runs ``work(*args)``."""
     context = multiprocessing.get_context("fork")
@@ -73,7 +51,7 @@ def forked(work: Callable[..., T], *args: object, fork: bool = True) -> Callable
         result = work(*args)
         return lambda: result
     pool = fork_pool(work, *args)
-    future = submit_forked(pool)
+    future = pool.submit(run_remembered)
 
     def wait() -> T:
         try:
@@ -95,6 +73,4 @@ def forked_map(work: Callable[..., T], shared: object, items: list, workers: int
     context = multiprocessing.get_context("fork")
     job = (work, (shared,))
     with ProcessPoolExecutor(workers, mp_context=context, initializer=remember, initargs=job) as pool:
-        with heap_frozen():
-            results = pool.map(run_remembered, items)
-        return list(results)
+        return list(pool.map(run_remembered, items))

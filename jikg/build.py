@@ -20,7 +20,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .background import can_fork, fork_pool, submit_forked
+from .background import can_fork, fork_pool, run_remembered
 from .layout import Layout
 from .pipeline import (
     ALIASES,
@@ -235,7 +235,7 @@ def start_stage(row: Stage, work: Work, out: Path, forked: bool) -> Future:
         if "dist/dataset.nq" in row.reads:
             work.store()
         pool = fork_pool(produce_in_child, row, own, key)
-        future = submit_forked(pool)
+        future = pool.submit(run_remembered)
         future.add_done_callback(lambda _: pool.shutdown(wait=False))
     else:
         future.set_result((entry or produce(row, own, key), None))

@@ -6,7 +6,6 @@ where the fast path claims to repeat networkx's or the standard library's arithm
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import textwrap
@@ -159,20 +158,6 @@ def test_forked_map_answers_in_order_from_what_the_children_inherited(workers: i
     assert (os.getpid() in pids) == (workers == 1)
     with pytest.raises(OSError, match="disk full"):
         background.forked_map(lambda shared, item: fail(shared), "disk full", [1, 2], workers)
-
-
-def frozen_here(shared: object, item: int) -> int:
-    """How many objects this process's collector skips (inherited frozen from the parent)."""
-    return gc.get_freeze_count()
-
-
-def test_forked_children_inherit_the_heap_frozen_and_the_parent_thaws() -> None:
-    """A child's collector leaves the parent's objects alone (visiting them would copy their pages)."""
-    held = [[i] for i in range(10_000)]  # tracked objects that exist before the fork
-    counts = background.forked_map(frozen_here, None, [1, 2], workers=2)
-    assert all(count >= len(held) for count in counts), counts
-    assert background.forked(gc.get_freeze_count)() >= len(held)
-    assert gc.get_freeze_count() == 0, "the parent's collector sees its objects again"
 
 
 def test_labels_do_not_depend_on_the_order_of_the_rows() -> None:
