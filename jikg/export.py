@@ -104,23 +104,29 @@ def store_ntriples(store: Store) -> bytes:
 
 def store_nquads(store: Store) -> bytes:
     """The store's quads as sorted, canonical N-Quads, graph by graph."""
-    return nquads_of(graph_dumps(store))
+    return nquads_of(sorted_dumps(store))
 
 
 def store_dumps(store: Store) -> tuple[bytes, bytes]:
-    """``store_ntriples`` and ``store_nquads`` from one dump of each graph.
+    """``store_ntriples`` and ``store_nquads`` from one dump of each graph, sorted once.
 
-    Each graph's dump is sorted in place of the unsorted one; the union then sorts in linear time.
+    The union of the sorted dumps sorts in linear time (Python's sort merges the runs it finds).
     """
+    dumps = sorted_dumps(store)
+    return sort_lines(b"".join(dumps.values())), nquads_of(dumps)
+
+
+def sorted_dumps(store: Store) -> dict[Graph, bytes]:
+    """``graph_dumps``, each graph's dump sorted in place of the unsorted one (one whole copy at a time)."""
     dumps = graph_dumps(store)
     for graph in dumps:
         dumps[graph] = sort_lines(dumps[graph])
-    return sort_lines(b"".join(dumps.values())), b"".join(in_graph(data, g) for g, data in dumps.items())
+    return dumps
 
 
 def nquads_of(dumps: dict[Graph, bytes]) -> bytes:
-    """Each graph's dump sorted, as N-Quads of that graph, graph after graph."""
-    return b"".join(in_graph(sort_lines(data), g) for g, data in dumps.items())
+    """Sorted graph dumps (:func:`sorted_dumps`) as N-Quads of their graphs, graph after graph."""
+    return b"".join(in_graph(data, g) for g, data in dumps.items())
 
 
 def in_graph(ntriples: bytes, graph: Graph) -> bytes:

@@ -90,7 +90,7 @@ def numbered_graph(lists: centrality.Adjacency) -> nx.Graph:
     ``benchmarks/centrality_bench.py`` measure with networkx, to compare."""
     graph = nx.Graph()
     graph.add_nodes_from(range(len(lists)))
-    graph.add_edges_from((i, j) for i, links in enumerate(lists) for j in links if i < j)
+    graph.add_edges_from(centrality.links(lists))
     return graph
 
 

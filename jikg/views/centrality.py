@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterator
 
 Adjacency = list[list[int]]
 
@@ -43,8 +44,12 @@ def igraph_graph(adjacency: Adjacency):
     """The simple undirected igraph graph of ``adjacency`` (nodes 0…n-1, each link once)."""
     import igraph
 
-    links = [(i, j) for i, near in enumerate(adjacency) for j in near if i < j]
-    return igraph.Graph(n=len(adjacency), edges=links)
+    return igraph.Graph(n=len(adjacency), edges=list(links(adjacency)))
+
+
+def links(adjacency: Adjacency) -> Iterator[tuple[int, int]]:
+    """Each link of ``adjacency`` once, as (smaller node, larger node), in the order of the lists."""
+    return ((i, j) for i, near in enumerate(adjacency) for j in near if i < j)
 
 
 def sample(n: int, k: int | None, seed: int) -> list[int] | None:
