@@ -229,8 +229,8 @@ def stage_times(folder: Path, store: Store, layout: Layout) -> dict[str, float]:
     for view in views:
         site.write_page(folder, view, projection, metrics)
     lap("pages")
-    site.write_tables_and_graphml(folder, projection, metrics)
-    site.write_gexf(folder, projection, metrics)()
+    site.write_tables(folder, projection, metrics)
+    site.write_network_files(folder, projection, metrics)()
     lap("downloads")
     return times
 

@@ -16,7 +16,7 @@ from pyoxigraph import Store
 from jikg.cli import main
 from jikg.dataset import union_query
 from jikg.layout import Layout
-from jikg.views import analytics, captions, plan, render, tables
+from jikg.views import analytics, captions, plan, render, site, tables
 from jikg.views.page import script_json
 from jikg.views.project import project
 from jikg.views.site import write_views
@@ -149,6 +149,21 @@ def test_graphml_and_gexf_round_trip_without_a_date(projection, tmp_path: Path) 
         assert back.number_of_nodes() == projection.graph.number_of_nodes(), path.name
         assert back.number_of_edges() == projection.graph.number_of_edges(), path.name
     assert "lastmodifieddate" not in (tmp_path / "g.gexf").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fork", [False, True])
+def test_both_network_files_from_one_copy_as_from_their_own(projection, tmp_path: Path, fork: bool) -> None:
+    """The views' downloads, written one after the other from one export copy (by a forked child or
+    not), are the bytes each writer gives from a copy of its own: neither writer changes the copy."""
+    metrics = analytics.measure(projection.graph)
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    analytics.write_graphml(projection.graph, metrics, alone / "network.graphml")
+    analytics.write_gexf(projection.graph, metrics, alone / "network.gexf")
+    wait = site.write_network_files(tmp_path, projection, metrics, fork=fork)
+    wait()
+    for name in ("network.graphml", "network.gexf"):
+        assert (tmp_path / name).read_bytes() == (alone / name).read_bytes(), name
 
 
 # ---------------------------------------------------------------- views and pages

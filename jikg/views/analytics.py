@@ -241,6 +241,15 @@ def write_gexf(graph: nx.MultiDiGraph, metrics: dict[str, Metrics], path: Path) 
     gexf(export_graph(graph, metrics), path)
 
 
+def write_network_files(
+    graph: nx.MultiDiGraph, metrics: dict[str, Metrics], graphml_path: Path, gexf_path: Path
+) -> None:
+    """The GEXF, then the GraphML, from one export copy of ``graph`` (the writers do not change it)."""
+    copy = export_graph(graph, metrics)
+    gexf(copy, gexf_path)
+    graphml(copy, graphml_path)
+
+
 def graphml(graph: nx.MultiDiGraph, path: Path) -> None:
     """networkx's GraphML writer."""
     nx.write_graphml(graph, path, encoding="utf-8", prettyprint=True)

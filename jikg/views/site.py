@@ -82,21 +82,23 @@ def write_timeline(folder: Path, store: Store, projection: Projection, metrics: 
     return write_page(folder, view, projection, metrics, timeline.timeline_axis(events), graph)
 
 
-def write_gexf(folder: Path, projection: Projection, metrics: dict, fork: bool = False) -> Callable[[], None]:
-    """The graph as GEXF (with ``fork``, by a forked child); the returned call waits for it.
+def write_network_files(
+    folder: Path, projection: Projection, metrics: dict, fork: bool = False
+) -> Callable[[], None]:
+    """The graph as GEXF and GraphML (with ``fork``, by one forked child); the returned call waits for it.
 
     networkx's GEXF writer holds the whole document as elements (~7 GB at 10M triples): one child
-    beside the pages, and the GraphML written here meanwhile, keeps that the only big copy.
+    beside the pages, writing one file after the other, keeps that the only big copy.
     """
-    return forked(analytics.write_gexf, projection.graph, metrics, folder / "network.gexf", fork=fork)
+    paths = (folder / "network.graphml", folder / "network.gexf")
+    return forked(analytics.write_network_files, projection.graph, metrics, *paths, fork=fork)
 
 
-def write_tables_and_graphml(folder: Path, projection: Projection, metrics: dict) -> None:
-    """The measures as CSV and JSON, the graph as GraphML."""
+def write_tables(folder: Path, projection: Projection, metrics: dict) -> None:
+    """The measures as CSV and JSON."""
     rows = tables.metric_rows(projection.graph, metrics)
     (folder / "analytics.csv").write_text(tables.to_csv(rows), encoding="utf-8")
     (folder / "analytics.json").write_text(tables.to_json(rows), encoding="utf-8")
-    analytics.write_graphml(projection.graph, metrics, folder / "network.graphml")
 
 
 def write_index(folder: Path, written: list[Written], projection: Projection, metrics: dict) -> None:
@@ -151,7 +153,7 @@ def write_all(folder: Path, store: Store, layout: Layout | None) -> list[Written
     metrics = analytics.measure(projection.graph)
     hubs = [k for k, s in render.styles()["kinds"].items() if s.get("traverse") is False]
     big = projection.graph.number_of_nodes() > cluster.NODE_BUDGET
-    gexf = write_gexf(folder, projection, metrics, fork=big)  # beside the pages and the GraphML
+    network = write_network_files(folder, projection, metrics, fork=big)  # beside the pages
     try:
         write_assets(folder)
         views = plan.plan(projection.graph, projection.facets, hubs)
@@ -159,9 +161,9 @@ def write_all(folder: Path, store: Store, layout: Layout | None) -> list[Written
         written.insert(1, write_timeline(folder, store, projection, metrics))
         compare.write_compare(folder, store, projection)
         write_index(folder, written, projection, metrics)
-        write_tables_and_graphml(folder, projection, metrics)
+        write_tables(folder, projection, metrics)
     finally:
-        gexf()
+        network()
     return written
 
 
