@@ -1,4 +1,4 @@
-"""Documentation pages: pyLODE's view of the ontology, escaping, the index page."""
+"""Documentation: pyLODE's view of the ontology, escaping, the index page, README's layout table."""
 
 from __future__ import annotations
 
@@ -122,3 +122,18 @@ def test_ontology_page_is_the_same_at_every_rendering(store) -> None:
     """Regression: pyLODE ordered owl:intersectionOf members by memory address."""
     triples = ontology_triples(Layout())
     assert len({ontology_html(triples) for _ in range(6)}) == 1
+
+
+def test_the_readme_layout_names_every_module_of_the_package() -> None:
+    """The ``jikg/`` row of README's layout table names each module and subpackage once, and nothing else."""
+    root = Layout().root
+    row = next(
+        line
+        for line in (root / "README.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `jikg/` |")
+    )
+    named = row.split("|")[2].split("`")[1::2]  # the code spans of the row's second cell
+    package = root / "jikg"
+    modules = [p.stem for p in package.glob("*.py") if p.stem != "__init__"]
+    subpackages = [f"{p.name}/" for p in package.iterdir() if (p / "__init__.py").is_file()]
+    assert sorted(named) == sorted(modules + subpackages)
