@@ -63,3 +63,14 @@ def test_no_stage_reads_what_a_later_stage_writes(index: int) -> None:
     for read in row.reads:
         if not is_project_input(read):
             assert not [n for n in later if fnmatchcase(n, read) or n.startswith(read)], f"{row.name}: {read}"
+
+
+def test_the_architecture_shows_the_table_as_declared() -> None:
+    """``docs/architecture.md`` lists every stage, in the table's order, with the libraries it declares."""
+    text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    rows = [line.split("|")[1:-1] for line in text.splitlines() if line.startswith("| `")]
+    shown = {cells[0].split("`")[1]: cells[-1] for cells in rows if len(cells) == 4}
+    assert list(shown) == NAMES
+    for row in STAGES:
+        libraries = [name.strip() for name in shown[row.name].split(",") if name.strip()]
+        assert libraries == list(row.libraries), row.name
