@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from jikg import build as build_module
 from jikg.build import build
 from jikg.cli import main
 from jikg.layout import Layout
+from jikg.swap import exclusive
 
 INPUTS = ("ontology", "graphs", "shapes", "queries", "sources", "metadata")
 OUTPUTS = {
@@ -131,11 +133,6 @@ def test_output_cut_short_by_a_closed_pipe_is_not_an_error(layout: Layout) -> No
 
 def test_the_lock_is_released_while_a_forked_child_still_holds_it(tmp_path: Path) -> None:
     """A stage's child may end a moment after the build: the next build must not see the lock held."""
-    import os
-    import time
-
-    from jikg.swap import exclusive
-
     out = tmp_path / "out"
     with exclusive(out):
         child = os.fork()

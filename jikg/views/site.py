@@ -140,7 +140,7 @@ def views_stage(work: Work) -> None:
 def write_views(folder: Path, store: Store, layout: Layout | None = None) -> list[Written]:
     """Every view of ``store`` into ``folder`` (created); returns the pages written.
 
-    The GEXF of a graph too big to draw node by node is written by a forked child meanwhile.
+    The GEXF and GraphML of a graph too big to draw node by node are written by a forked child meanwhile.
     """
     with collector_paused():
         return write_all(folder, store, layout)
